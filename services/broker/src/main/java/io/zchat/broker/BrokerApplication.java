@@ -1,0 +1,12 @@
+package io.zchat.broker;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The broker: clients' REQ sockets on one side, servers on the other, requests spread round-robin. */
+@SpringBootApplication
+public class BrokerApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(BrokerApplication.class, args);
+    }
+}

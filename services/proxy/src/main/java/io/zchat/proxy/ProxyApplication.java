@@ -1,0 +1,12 @@
+package io.zchat.proxy;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The proxy: publishers on XSUB, subscribers on XPUB, subscriptions passed upstream. */
+@SpringBootApplication
+public class ProxyApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(ProxyApplication.class, args);
+    }
+}

@@ -1,0 +1,181 @@
+package io.zchat.shared.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.stream.Collectors;
+
+/**
+ * The one MessagePack codec of the contract. Decoding is liberal (unknown fields ignored,
+ * numeric timestamps, missing clock = 0); encoding is exact (ISO-8601 millisecond timestamps,
+ * no null fields). Thread-safe.
+ */
+public final class WireCodec {
+    private static final String SERVICE = "service";
+    private static final String DATA = "data";
+    private static final String TIMESTAMP = "timestamp";
+    private static final String CLOCK = "clock";
+
+    private final ObjectMapper mapper;
+
+    public WireCodec() {
+        this.mapper = configure(new ObjectMapper(new MessagePackFactory()));
+    }
+
+    /** A JSON mapper with the same conventions, for files and log lines. */
+    public static ObjectMapper jsonMapper() {
+        return configure(new JsonMapper());
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        SimpleModule instants = new SimpleModule("contract-instants")
+                .addSerializer(Instant.class, new InstantSerializer())
+                .addDeserializer(Instant.class, new InstantDeserializer());
+        return mapper.registerModule(instants)
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    }
+
+    public Envelope decode(byte[] frame) throws WireFormatException {
+        if (frame == null || frame.length == 0) {
+            throw new WireFormatException("empty frame: expected a MessagePack map {service, data}");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (IOException | RuntimeException e) {
+            throw new WireFormatException("frame is not valid MessagePack", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new WireFormatException("frame is not a MessagePack map {service, data}");
+        }
+        JsonNode service = root.get(SERVICE);
+        if (service == null || !service.isTextual() || service.asText().isEmpty()) {
+            throw new WireFormatException("missing or non-text field 'service'");
+        }
+        JsonNode data = root.get(DATA);
+        ObjectNode dataMap;
+        if (data == null || data.isNull()) {
+            dataMap = mapper.createObjectNode();
+        } else if (data.isObject()) {
+            dataMap = (ObjectNode) data;
+        } else {
+            throw new WireFormatException("field 'data' must be a map");
+        }
+        return new Envelope(service.asText(), dataMap, new Stamp(timestampOf(dataMap), clockOf(dataMap)));
+    }
+
+    /** Reads the data map as the record of one service; wrong field types become a readable error. */
+    public <T> T body(Envelope envelope, Class<T> type) throws WireFormatException {
+        try {
+            return mapper.treeToValue(envelope.data(), type);
+        } catch (JsonMappingException e) {
+            String path = e.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            throw new WireFormatException(path.isEmpty()
+                    ? "data does not match service '" + envelope.service() + "'"
+                    : "field '" + path + "' has the wrong type", e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new WireFormatException("data does not match service '" + envelope.service() + "'", e);
+        }
+    }
+
+    public byte[] encode(String service, Object body, Stamp stamp) {
+        ObjectNode data = body == null ? mapper.createObjectNode() : mapper.valueToTree(body);
+        data.put(TIMESTAMP, Timestamps.format(stamp.timestamp()));
+        data.put(CLOCK, stamp.clock());
+        ObjectNode root = mapper.createObjectNode();
+        root.put(SERVICE, service);
+        root.set(DATA, data);
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + service, e);
+        }
+    }
+
+    public byte[] encode(Service service, Object body, Stamp stamp) {
+        return encode(service.wireName(), body, stamp);
+    }
+
+    private static long clockOf(ObjectNode data) throws WireFormatException {
+        JsonNode clock = data.get(CLOCK);
+        if (clock == null || clock.isNull()) {
+            return 0;
+        }
+        if (clock.isNumber()) {
+            return Math.max(0, clock.asLong());
+        }
+        if (clock.isTextual()) {
+            try {
+                return Math.max(0, Long.parseLong(clock.asText().trim()));
+            } catch (NumberFormatException e) {
+                throw new WireFormatException("field 'clock' must be an integer");
+            }
+        }
+        throw new WireFormatException("field 'clock' must be an integer");
+    }
+
+    private static Instant timestampOf(ObjectNode data) throws WireFormatException {
+        JsonNode ts = data.get(TIMESTAMP);
+        if (ts == null || ts.isNull()) {
+            return null;
+        }
+        try {
+            if (ts.isNumber()) {
+                return Timestamps.fromNumber(ts.decimalValue());
+            }
+            if (ts.isTextual()) {
+                return Timestamps.parse(ts.asText());
+            }
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new WireFormatException("field 'timestamp' is not ISO-8601 or epoch time");
+        }
+        throw new WireFormatException("field 'timestamp' is not ISO-8601 or epoch time");
+    }
+
+    private static final class InstantSerializer extends JsonSerializer<Instant> {
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(Timestamps.format(value));
+        }
+    }
+
+    private static final class InstantDeserializer extends JsonDeserializer<Instant> {
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken token = p.currentToken();
+            try {
+                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    return Timestamps.fromNumber(p.getDecimalValue());
+                }
+                if (token == JsonToken.VALUE_STRING) {
+                    return Timestamps.parse(p.getText());
+                }
+            } catch (DateTimeParseException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, p.getText(), "not an ISO-8601 time");
+            }
+            return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+        }
+    }
+}

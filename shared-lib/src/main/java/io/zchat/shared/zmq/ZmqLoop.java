@@ -1,0 +1,240 @@
+package io.zchat.shared.zmq;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A managed ZeroMQ loop: one named thread owns a context's sockets. The thread opens them,
+ * polls with a timeout, dispatches readable sockets, runs queued commands and timers, and closes
+ * its sockets (linger 0) when it stops; {@link #stop()} flips a flag, joins, then closes the
+ * context last. JeroMQ is not interrupt-safe, so the thread is never interrupted.
+ */
+public abstract class ZmqLoop implements SmartLifecycle {
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+
+    protected final Logger log = LoggerFactory.getLogger(getClass());
+    protected final ZmqSettings zmq;
+    private final String threadName;
+    private final AtomicReference<LoopState> state = new AtomicReference<>(LoopState.NEW);
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final List<ZMQ.Socket> sockets = new ArrayList<>();
+    private final List<Runnable> handlers = new ArrayList<>();
+    private volatile boolean keepRunning;
+    private volatile Throwable failure;
+    private ZContext context;
+    private ZMQ.Poller poller;
+    private Thread thread;
+
+    protected ZmqLoop(String threadName, ZmqSettings zmq) {
+        this.threadName = threadName;
+        this.zmq = zmq;
+    }
+
+    /** Opens this loop's sockets on the loop thread, registering readable ones with {@link #whenReadable}. */
+    protected abstract void open() throws Exception;
+
+    /** Runs on the loop thread after every poll: due timers, expiries. */
+    protected void onTick(long nowMillis) {
+    }
+
+    /** Runs on the loop thread once the loop ends, before its sockets close: answer what is in flight. */
+    protected void onStop() {
+    }
+
+    @Override
+    public final synchronized void start() {
+        if (!moveTo(LoopState.STARTING)) {
+            return;
+        }
+        context = new ZContext();
+        context.setLinger(0);
+        keepRunning = true;
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        thread = new Thread(() -> run(opened), threadName);
+        thread.start();
+        try {
+            opened.get(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            stop();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException(threadName + " could not open its sockets: " + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public final synchronized void stop() {
+        if (thread == null) {
+            return;
+        }
+        moveTo(LoopState.STOPPING);
+        keepRunning = false;
+        try {
+            thread.join(JOIN_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{} did not stop within {}; closing its context", threadName, JOIN_TIMEOUT);
+        }
+        context.close();
+        thread = null;
+        moveTo(LoopState.STOPPED);
+    }
+
+    @Override
+    public boolean isRunning() {
+        LoopState s = state.get();
+        return s == LoopState.STARTING || s == LoopState.RUNNING;
+    }
+
+    public LoopState state() {
+        return state.get();
+    }
+
+    /** Why the loop failed, if it did. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public String name() {
+        return threadName;
+    }
+
+    /** Runs {@code command} on the loop thread at its next iteration (within one poll timeout). */
+    public void execute(Runnable command) {
+        commands.add(command);
+    }
+
+    /** Creates a socket owned by this loop (linger 0, size limit); call from {@link #open()} only. */
+    protected final ZMQ.Socket socket(SocketType type) {
+        ZMQ.Socket socket = context.createSocket(type);
+        socket.setLinger(0);
+        socket.setMaxMsgSize(zmq.maxMessageSize().toBytes());
+        socket.setSndHWM(zmq.sendHighWater());
+        socket.setRcvHWM(zmq.sendHighWater());
+        sockets.add(socket);
+        return socket;
+    }
+
+    /** Closes and forgets a socket of this loop, e.g. a REQ socket that timed out. */
+    protected final void closeSocket(ZMQ.Socket socket) {
+        int index = sockets.indexOf(socket);
+        if (index >= 0) {
+            sockets.remove(index);
+        }
+        context.destroySocket(socket);
+    }
+
+    protected final void whenReadable(ZMQ.Socket socket, Runnable handler) {
+        poller.register(socket, ZMQ.Poller.POLLIN);
+        handlers.add(handler);
+    }
+
+    protected final ZContext context() {
+        return context;
+    }
+
+    private void run(CompletableFuture<Void> opened) {
+        try {
+            poller = context.createPoller(4);
+            open();
+            moveTo(LoopState.RUNNING);
+            opened.complete(null);
+        } catch (Throwable t) {
+            fail(t);
+            opened.completeExceptionally(t);
+            closeAll();
+            return;
+        }
+        try {
+            loop();
+            onStop();
+        } catch (ZMQException e) {
+            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
+                fail(e);
+            }
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void loop() {
+        long timeout = zmq.pollTimeout().toMillis();
+        while (keepRunning) {
+            int ready = poller.poll(timeout);
+            if (ready > 0) {
+                for (int i = 0; i < handlers.size(); i++) {
+                    if (poller.pollin(i)) {
+                        guarded(handlers.get(i));
+                    }
+                }
+            }
+            Runnable command;
+            while ((command = commands.poll()) != null) {
+                guarded(command);
+            }
+            onTick(System.currentTimeMillis());
+        }
+    }
+
+    /** A bug in handling one message must not end the loop; anything worse than an exception does. */
+    private void guarded(Runnable action) {
+        try {
+            action.run();
+        } catch (ZMQException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("{}: unexpected error, loop continues", threadName, e);
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure = t;
+        log.error("{} failed", threadName, t);
+        state.set(LoopState.FAILED);
+    }
+
+    private void closeAll() {
+        if (poller != null) {
+            poller.close();
+        }
+        for (ZMQ.Socket socket : new ArrayList<>(sockets)) {
+            context.destroySocket(socket);
+        }
+        sockets.clear();
+    }
+
+    private boolean moveTo(LoopState next) {
+        while (true) {
+            LoopState current = state.get();
+            if (!current.canMoveTo(next)) {
+                return false;
+            }
+            if (state.compareAndSet(current, next)) {
+                return true;
+            }
+        }
+    }
+}
