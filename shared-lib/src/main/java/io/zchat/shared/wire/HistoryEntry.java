@@ -1,5 +1,7 @@
 package io.zchat.shared.wire;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.time.Instant;
 
 /**
@@ -17,6 +19,7 @@ public record HistoryEntry(String user, String channel, String src, String dst, 
         return new HistoryEntry(null, null, src, dst, message, stamp.timestamp(), stamp.clock());
     }
 
+    @JsonIgnore
     public boolean isPost() {
         return channel != null;
     }

@@ -1,5 +1,7 @@
 package io.zchat.shared.wire;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 
 /** Reply bodies of the contract (the {@code data} map without timestamp and clock). */
@@ -17,6 +19,7 @@ public final class Replies {
             return new Status(io.zchat.shared.wire.Status.ERRO.wireName(), description);
         }
 
+        @JsonIgnore
         public boolean ok() {
             return io.zchat.shared.wire.Status.SUCESSO.matches(status);
         }
@@ -32,6 +35,7 @@ public final class Replies {
             return new Ack(io.zchat.shared.wire.Status.ERRO.wireName(), message);
         }
 
+        @JsonIgnore
         public boolean isOk() {
             return io.zchat.shared.wire.Status.OK.matches(status);
         }

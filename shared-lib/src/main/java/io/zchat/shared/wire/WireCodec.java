@@ -51,7 +51,6 @@ public final class WireCodec {
                 .addDeserializer(Instant.class, new InstantDeserializer());
         return mapper.registerModule(instants)
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 
@@ -60,8 +59,11 @@ public final class WireCodec {
             throw new WireFormatException("empty frame: expected a MessagePack map {service, data}");
         }
         JsonNode root;
-        try {
-            root = mapper.readTree(frame);
+        try (JsonParser parser = mapper.createParser(frame)) {
+            root = mapper.readTree(parser);
+            if (hasTrailingData(parser)) {
+                throw new WireFormatException("frame has data after its MessagePack map");
+            }
         } catch (IOException | RuntimeException e) {
             throw new WireFormatException("frame is not valid MessagePack", e);
         }
@@ -116,6 +118,15 @@ public final class WireCodec {
 
     public byte[] encode(Service service, Object body, Stamp stamp) {
         return encode(service.wireName(), body, stamp);
+    }
+
+    /** The MessagePack parser reports the end of input as an error rather than as no token. */
+    private static boolean hasTrailingData(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException endOfInput) {
+            return false;
+        }
     }
 
     private static long clockOf(ObjectNode data) throws WireFormatException {

@@ -1,0 +1,87 @@
+package io.zchat.server.state;
+
+import io.zchat.server.store.StoredEntry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The latest entries of each channel and of each user's direct messages (sent and received),
+ * kept in memory up to a bound per topic; older ones stay on disk.
+ */
+public final class HistoryIndex {
+    private final int perTopic;
+    private final Map<String, Deque<StoredEntry>> channels = new HashMap<>();
+    private final Map<String, Deque<StoredEntry>> users = new HashMap<>();
+    /** Per topic, the highest clock among entries pushed out of memory. */
+    private final Map<String, Long> channelDropped = new HashMap<>();
+    private final Map<String, Long> userDropped = new HashMap<>();
+
+    public HistoryIndex(int perTopic) {
+        this.perTopic = perTopic;
+    }
+
+    public void add(StoredEntry entry) {
+        if (entry.isPost()) {
+            push(channels, channelDropped, entry.channel(), entry);
+        } else {
+            push(users, userDropped, entry.src(), entry);
+            if (!entry.dst().equals(entry.src())) {
+                push(users, userDropped, entry.dst(), entry);
+            }
+        }
+    }
+
+    /**
+     * Entries of a topic after {@code since} (all when null): the first {@code limit} of them when
+     * {@code since} is given (paging forward), else the latest {@code limit}; oldest first. Empty
+     * when memory does not reach back far enough and the caller must read the file.
+     */
+    public Optional<List<StoredEntry>> query(boolean channel, String topic, int limit, Long since) {
+        Deque<StoredEntry> entries = (channel ? channels : users).getOrDefault(topic, new ArrayDeque<>());
+        Long dropped = (channel ? channelDropped : userDropped).get(topic);
+        if (dropped != null && (since == null ? entries.size() < limit : since < dropped)) {
+            return Optional.empty();
+        }
+        return Optional.of(select(entries, limit, since));
+    }
+
+    /** The same selection as {@link #query} over any oldest-first sequence. */
+    public static List<StoredEntry> select(Iterable<StoredEntry> oldestFirst, int limit, Long since) {
+        if (since != null) {
+            List<StoredEntry> out = new ArrayList<>(Math.min(limit, 64));
+            for (StoredEntry e : oldestFirst) {
+                if (e.clock() > since) {
+                    out.add(e);
+                    if (out.size() == limit) {
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+        ArrayDeque<StoredEntry> last = new ArrayDeque<>(Math.min(limit, 64));
+        for (StoredEntry e : oldestFirst) {
+            last.addLast(e);
+            if (last.size() > limit) {
+                last.removeFirst();
+            }
+        }
+        return new ArrayList<>(last);
+    }
+
+    private void push(Map<String, Deque<StoredEntry>> index, Map<String, Long> dropped, String topic,
+                      StoredEntry entry) {
+        Deque<StoredEntry> entries = index.computeIfAbsent(topic, t -> new ArrayDeque<>());
+        entries.addLast(entry);
+        if (entries.size() > perTopic) {
+            dropped.merge(topic, entries.removeFirst().clock(), Math::max);
+        }
+    }
+
+}

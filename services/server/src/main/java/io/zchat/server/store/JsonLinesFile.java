@@ -1,0 +1,132 @@
+package io.zchat.server.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+
+/**
+ * An append-only file of newline-terminated records. Appends are buffered and written to the OS
+ * in one call by {@link #flush()}; {@link #sync()} forces them to disk. A record without its
+ * newline at the end of the file is the torn tail of a killed write and is cut off on open.
+ */
+public final class JsonLinesFile implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonLinesFile.class);
+    private static final byte NEWLINE = '\n';
+
+    private final Path path;
+    private final FileChannel channel;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
+    private boolean dirty;
+
+    private JsonLinesFile(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    /** Opens (creating if needed) for appending, first cutting a torn last line. */
+    public static JsonLinesFile open(Path path) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        long size = channel.size();
+        long complete = endOfLastLine(channel, size);
+        if (complete < size) {
+            LOG.warn("{}: cutting a torn last line of {} bytes (an interrupted write)", path.getFileName(),
+                    size - complete);
+            channel.truncate(complete);
+            channel.force(true);
+        }
+        channel.position(complete);
+        return new JsonLinesFile(path, channel);
+    }
+
+    /** Streams the complete lines of the file, oldest first. */
+    public static void scan(Path path, Consumer<byte[]> lines) throws IOException {
+        if (Files.exists(path)) {
+            readLines(path, lines);
+        }
+    }
+
+    /** The offset just after the last newline, reading backwards from the end. */
+    private static long endOfLastLine(FileChannel channel, long size) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        long end = size;
+        while (end > 0) {
+            long start = Math.max(0, end - chunk.capacity());
+            chunk.clear().limit((int) (end - start));
+            channel.read(chunk, start);
+            for (int i = chunk.position() - 1; i >= 0; i--) {
+                if (chunk.get(i) == NEWLINE) {
+                    return start + i + 1;
+                }
+            }
+            end = start;
+        }
+        return 0;
+    }
+
+    private static void readLines(Path path, Consumer<byte[]> lines) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == NEWLINE) {
+                    if (line.size() > 0) {
+                        lines.accept(line.toByteArray());
+                    }
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        }
+    }
+
+    /** Buffers one record; {@code record} must not contain a newline. */
+    public void append(byte[] record) {
+        pending.write(record, 0, record.length);
+        pending.write(NEWLINE);
+    }
+
+    /** Hands the buffered records to the OS in one write: from here they survive a process kill. */
+    public void flush() throws IOException {
+        if (pending.size() == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        pending.reset();
+        dirty = true;
+    }
+
+    /** Forces what was flushed to the disk. */
+    public void sync() throws IOException {
+        if (dirty) {
+            channel.force(false);
+            dirty = false;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() throws IOException {
+        flush();
+        sync();
+        channel.close();
+    }
+}
