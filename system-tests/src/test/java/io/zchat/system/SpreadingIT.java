@@ -1,0 +1,56 @@
+package io.zchat.system;
+
+import io.zchat.shared.client.ChatClient;
+import io.zchat.system.support.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With two servers behind the broker, requests are spread across both. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class SpreadingIT {
+    private static final Pattern USERS_COUNT =
+            Pattern.compile("chat_requests_seconds_count\\{[^}]*service=\"users\"[^}]*} ([0-9.]+)");
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster("spreading").startBrokerAndProxy();
+        cluster.startServer("server-1");
+        cluster.startServer("server-2");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void requestsReachBothServers() throws Exception {
+        ChatClient client = cluster.client();
+        int requests = 40;
+        for (int i = 0; i < requests; i++) {
+            assertThat(client.users()).isNotNull();
+        }
+        double one = usersHandled("server-1");
+        double two = usersHandled("server-2");
+        System.out.printf("users requests handled: server-1 %.0f, server-2 %.0f%n", one, two);
+        assertThat(one + two).isEqualTo(requests);
+        assertThat(one).isPositive();
+        assertThat(two).isPositive();
+    }
+
+    private static double usersHandled(String server) throws Exception {
+        Matcher m = USERS_COUNT.matcher(cluster.server(server).get("/actuator/prometheus"));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}

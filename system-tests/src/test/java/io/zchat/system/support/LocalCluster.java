@@ -1,0 +1,130 @@
+package io.zchat.system.support;
+
+import io.zchat.shared.client.ChatClient;
+import io.zchat.shared.client.ChatSubscriber;
+import io.zchat.shared.client.ClientSettings;
+import io.zchat.shared.client.Publication;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.clock.LamportClock;
+import io.zchat.shared.clock.PhysicalClock;
+import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.zmq.ZmqSettings;
+import org.springframework.util.unit.DataSize;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Broker, proxy and servers as separate JVMs on loopback, on free ports, each server with its
+ * own data directory; plus clients of the client library pointed at them. One per test class.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final Path workDir;
+    private final int frontend = FreePorts.next();
+    private final int backend = FreePorts.next();
+    private final int xsub = FreePorts.next();
+    private final int xpub = FreePorts.next();
+    private final Map<String, NodeProcess> servers = new LinkedHashMap<>();
+    private final Map<String, Integer> serverHttpPorts = new LinkedHashMap<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final WireCodec codec = new WireCodec();
+    private NodeProcess broker;
+    private NodeProcess proxy;
+
+    public LocalCluster(String testName) throws IOException {
+        this.workDir = NodeProcess.root().resolve("system-tests/target/clusters")
+                .resolve(testName + "-" + System.currentTimeMillis());
+        Files.createDirectories(workDir);
+    }
+
+    public LocalCluster startBrokerAndProxy() throws IOException, InterruptedException {
+        broker = new NodeProcess("broker", "broker", FreePorts.next(), List.of(
+                "--chat.broker.frontend=" + tcp(frontend), "--chat.broker.backend=" + tcp(backend)), logs()).start();
+        proxy = new NodeProcess("proxy", "proxy", FreePorts.next(), List.of(
+                "--chat.proxy.xsub=" + tcp(xsub), "--chat.proxy.xpub=" + tcp(xpub)), logs()).start();
+        broker.awaitReady();
+        proxy.awaitReady();
+        return this;
+    }
+
+    /** Starts (or restarts, on the same data directory and port) server {@code name}. */
+    public NodeProcess startServer(String name) throws IOException, InterruptedException {
+        int httpPort = serverHttpPorts.computeIfAbsent(name, n -> FreePorts.next());
+        NodeProcess server = new NodeProcess(name, "server", httpPort, List.of(
+                "--chat.data-dir=" + dataDir(name),
+                "--chat.broker.backend=" + tcp(backend), "--chat.proxy.xsub=" + tcp(xsub),
+                "--chat.proxy.xpub=" + tcp(xpub)), logs()).start();
+        servers.put(name, server);
+        return server.awaitReady();
+    }
+
+    public NodeProcess server(String name) {
+        return servers.get(name);
+    }
+
+    public Path dataDir(String name) {
+        return workDir.resolve("data").resolve(name);
+    }
+
+    public ChatClient client() {
+        return client(new ClientSettings(Duration.ofSeconds(3), 2));
+    }
+
+    public ChatClient client(ClientSettings settings) {
+        ChatClient client = new ChatClient(tcp(frontend), codec, clocks(), new MessageLog(false), settings, zmq());
+        clients.add(client);
+        return client;
+    }
+
+    public ChatSubscriber subscriber(String name, Consumer<Publication> listener) {
+        ChatSubscriber subscriber = new ChatSubscriber(name, tcp(xpub), codec, clocks(), new MessageLog(false), zmq(),
+                listener);
+        subscriber.start();
+        clients.add(subscriber::stop);
+        return subscriber;
+    }
+
+    public WireCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable client : clients) {
+            client.close();
+        }
+        for (NodeProcess server : servers.values()) {
+            server.stop();
+        }
+        if (proxy != null) {
+            proxy.stop();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
+    private Path logs() {
+        return workDir.resolve("logs");
+    }
+
+    private static Clocks clocks() {
+        return new Clocks(new LamportClock(), PhysicalClock.system());
+    }
+
+    private static ZmqSettings zmq() {
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000);
+    }
+
+    private static String tcp(int port) {
+        return "tcp://127.0.0.1:" + port;
+    }
+}

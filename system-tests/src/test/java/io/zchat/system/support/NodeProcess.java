@@ -1,0 +1,121 @@
+package io.zchat.system.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One role running as its own JVM from the jar Maven built, with its output in a log file. */
+public final class NodeProcess {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final String role;
+    private final int httpPort;
+    private final List<String> args;
+    private final Path log;
+    private Process process;
+
+    public NodeProcess(String name, String role, int httpPort, List<String> args, Path logDir) {
+        this.name = name;
+        this.role = role;
+        this.httpPort = httpPort;
+        this.args = List.copyOf(args);
+        this.log = logDir.resolve(name + ".log");
+    }
+
+    public static Path root() {
+        return Path.of(System.getProperty("zchat.root", "..")).toAbsolutePath().normalize();
+    }
+
+    public NodeProcess start() throws IOException {
+        Path jar = root().resolve("services").resolve(role).resolve("target").resolve(role + ".jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw package first");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString(), "--spring.profiles.active=local", "--server.port=" + httpPort,
+                "--chat.node-name=" + name));
+        command.addAll(args);
+        Files.createDirectories(log.getParent());
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    /** Waits (bounded) until Actuator readiness answers UP. */
+    public NodeProcess awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (readiness() == 200) {
+                return this;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    /** HTTP status of the readiness probe, or -1 when nothing answers. */
+    public int readiness() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/actuator/health/readiness")))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public String get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** SIGTERM and wait for a clean exit. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** SIGKILL: no shutdown hooks, nothing flushed that was not already written. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + httpPort + path;
+    }
+}
