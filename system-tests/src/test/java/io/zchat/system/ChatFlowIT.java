@@ -37,7 +37,7 @@ class ChatFlowIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = new LocalCluster("chat-flow").startBrokerAndProxy();
+        cluster = new LocalCluster("chat-flow").startInfrastructure();
         cluster.startServer("server-1");
         client = cluster.client();
     }

@@ -22,7 +22,7 @@ class SpreadingIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = new LocalCluster("spreading").startBrokerAndProxy();
+        cluster = new LocalCluster("spreading").startInfrastructure();
         cluster.startServer("server-1");
         cluster.startServer("server-2");
     }

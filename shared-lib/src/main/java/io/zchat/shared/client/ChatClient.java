@@ -6,13 +6,10 @@ import io.zchat.shared.wire.Envelope;
 import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
-import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.ZmqSettings;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
 import java.util.List;
 import java.util.UUID;
@@ -25,25 +22,17 @@ import java.util.UUID;
  */
 public final class ChatClient implements AutoCloseable {
     private final ZContext context = new ZContext();
-    private final String endpoint;
     private final WireCodec codec;
-    private final Clocks clocks;
-    private final MessageLog messageLog;
     private final ClientSettings settings;
-    private final ZmqSettings zmq;
-    private ZMQ.Socket socket;
-    private ZMQ.Poller poller;
+    private final LazyPirate pirate;
 
     public ChatClient(String brokerEndpoint, WireCodec codec, Clocks clocks, MessageLog messageLog,
                       ClientSettings settings, ZmqSettings zmq) {
-        this.endpoint = brokerEndpoint;
         this.codec = codec;
-        this.clocks = clocks;
-        this.messageLog = messageLog;
         this.settings = settings;
-        this.zmq = zmq;
         context.setLinger(0);
-        open();
+        this.pirate = new LazyPirate(context, brokerEndpoint, null, codec, clocks, messageLog,
+                zmq.maxMessageSize().toBytes());
     }
 
     public Replies.Status login(String user) {
@@ -89,36 +78,12 @@ public final class ChatClient implements AutoCloseable {
 
     /** Sends one request and waits for its reply, retrying on timeout; the same body (and id) each time. */
     public Envelope request(String service, Object body) {
-        int attempts = settings.retries() + 1;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            Stamp stamp = clocks.stamp();
-            socket.send(codec.encode(service, body, stamp));
-            messageLog.sent(null, service, body, stamp);
-            if (poller.poll(settings.timeout().toMillis()) > 0 && poller.pollin(0)) {
-                byte[] frame = socket.recv();
-                try {
-                    Envelope reply = codec.decode(frame);
-                    clocks.received(reply.stamp());
-                    messageLog.received(null, reply);
-                    return reply;
-                } catch (WireFormatException e) {
-                    throw new RequestFailedException(service + ": unreadable reply: " + e.getMessage(), e);
-                }
-            }
-            reopen();
-        }
-        throw new RequestFailedException(service + ": no reply from " + endpoint + " after " + attempts
-                + " attempts of " + settings.timeout().toMillis() + " ms");
+        return pirate.request(service, body, settings.timeout(), settings.retries());
     }
 
     /** A raw frame, for tests and tools that send what the typed API cannot. */
     public byte[] requestRaw(byte[] frame) {
-        socket.send(frame);
-        if (poller.poll(settings.timeout().toMillis()) > 0 && poller.pollin(0)) {
-            return socket.recv();
-        }
-        reopen();
-        throw new RequestFailedException("no reply to raw frame from " + endpoint);
+        return pirate.requestRaw(frame, settings.timeout());
     }
 
     public static String newId() {
@@ -127,23 +92,7 @@ public final class ChatClient implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.close();
-        context.destroySocket(socket);
+        pirate.close();
         context.close();
-    }
-
-    private void open() {
-        socket = context.createSocket(SocketType.REQ);
-        socket.setLinger(0);
-        socket.setMaxMsgSize(zmq.maxMessageSize().toBytes());
-        socket.connect(endpoint);
-        poller = context.createPoller(1);
-        poller.register(socket, ZMQ.Poller.POLLIN);
-    }
-
-    private void reopen() {
-        poller.close();
-        context.destroySocket(socket);
-        open();
     }
 }

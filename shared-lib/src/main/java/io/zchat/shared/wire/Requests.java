@@ -33,4 +33,8 @@ public final class Requests {
 
     public record Heartbeat(String user) {
     }
+
+    /** Berkeley correction: add {@code adjust} milliseconds to the physical clock. */
+    public record Sync(Long adjust, String coordinator) {
+    }
 }

@@ -18,6 +18,8 @@ public enum Service {
     HEARTBEAT("heartbeat"),
     CLOCK("clock"),
     ELECTION("election"),
+    /** Server to server: a Berkeley correction from the coordinator. */
+    SYNC("sync"),
     ERROR("error");
 
     private final String wireName;

@@ -32,10 +32,14 @@ public final class LocalCluster implements AutoCloseable {
     private final int backend = FreePorts.next();
     private final int xsub = FreePorts.next();
     private final int xpub = FreePorts.next();
+    private final int refPort = FreePorts.next();
+    private final Map<String, Integer> peerPorts = new LinkedHashMap<>();
     private final Map<String, NodeProcess> servers = new LinkedHashMap<>();
     private final Map<String, Integer> serverHttpPorts = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final WireCodec codec = new WireCodec();
+    private NodeProcess ref;
+    private int refHttpPort;
     private NodeProcess broker;
     private NodeProcess proxy;
 
@@ -45,25 +49,60 @@ public final class LocalCluster implements AutoCloseable {
         Files.createDirectories(workDir);
     }
 
-    public LocalCluster startBrokerAndProxy() throws IOException, InterruptedException {
+    /** Ref, broker and proxy: what servers and clients need. */
+    public LocalCluster startInfrastructure() throws IOException, InterruptedException {
+        ref = startRef();
         broker = new NodeProcess("broker", "broker", FreePorts.next(), List.of(
                 "--chat.broker.frontend=" + tcp(frontend), "--chat.broker.backend=" + tcp(backend)), logs()).start();
         proxy = new NodeProcess("proxy", "proxy", FreePorts.next(), List.of(
                 "--chat.proxy.xsub=" + tcp(xsub), "--chat.proxy.xpub=" + tcp(xpub)), logs()).start();
+        ref.awaitReady();
         broker.awaitReady();
         proxy.awaitReady();
         return this;
     }
 
+    /** Starts (or restarts, on the same data directory and ports) the reference service. */
+    public NodeProcess startRef() throws IOException {
+        if (refHttpPort == 0) {
+            refHttpPort = FreePorts.next();
+        }
+        ref = new NodeProcess("ref", "ref", refHttpPort, List.of("--chat.ref.endpoint=" + tcp(refPort),
+                "--chat.data-dir=" + dataDir("ref")), logs()).start();
+        return ref;
+    }
+
+    public NodeProcess ref() {
+        return ref;
+    }
+
     /** Starts (or restarts, on the same data directory and port) server {@code name}. */
-    public NodeProcess startServer(String name) throws IOException, InterruptedException {
+    public NodeProcess startServer(String name, String... extraArgs) throws IOException, InterruptedException {
+        return launchServer(name, extraArgs).awaitReady();
+    }
+
+    /** Starts server {@code name} without waiting for it to be ready. */
+    public NodeProcess launchServer(String name, String... extraArgs) throws IOException {
         int httpPort = serverHttpPorts.computeIfAbsent(name, n -> FreePorts.next());
-        NodeProcess server = new NodeProcess(name, "server", httpPort, List.of(
-                "--chat.data-dir=" + dataDir(name),
+        int peerPort = peerPorts.computeIfAbsent(name, n -> FreePorts.next());
+        List<String> args = new ArrayList<>(List.of(
+                "--chat.data-dir=" + dataDir(name), "--chat.ref.endpoint=" + tcp(refPort),
+                "--chat.peer.port=" + peerPort, "--chat.peer.host=127.0.0.1",
                 "--chat.broker.backend=" + tcp(backend), "--chat.proxy.xsub=" + tcp(xsub),
-                "--chat.proxy.xpub=" + tcp(xpub)), logs()).start();
+                "--chat.proxy.xpub=" + tcp(xpub)));
+        args.addAll(List.of(extraArgs));
+        NodeProcess server = new NodeProcess(name, "server", httpPort, args, logs()).start();
         servers.put(name, server);
-        return server.awaitReady();
+        return server;
+    }
+
+    /** The peer endpoint of server {@code name}. */
+    public String peerEndpoint(String name) {
+        return tcp(peerPorts.get(name));
+    }
+
+    public java.util.Collection<NodeProcess> servers() {
+        return servers.values();
     }
 
     public NodeProcess server(String name) {
@@ -109,6 +148,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (broker != null) {
             broker.stop();
+        }
+        if (ref != null) {
+            ref.stop();
         }
     }
 

@@ -1,29 +1,44 @@
 package io.zchat.server.net;
 
+import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.state.ChatState;
 import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.wire.Replies;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** Health component {@code chat}: this server's clocks and storage; DOWN while storage fails. */
+/**
+ * Health component {@code chat}: rank, coordinator, clocks, storage. DOWN until the server has a
+ * rank from ref, and while its storage fails.
+ */
 @Component("chat")
 public class ChatHealthIndicator implements HealthIndicator {
     private final Clocks clocks;
     private final ServerLoop loop;
     private final ChatState state;
+    private final ClusterView cluster;
 
-    public ChatHealthIndicator(Clocks clocks, ServerLoop loop, ChatState state) {
+    public ChatHealthIndicator(Clocks clocks, ServerLoop loop, ChatState state, ClusterView cluster) {
         this.clocks = clocks;
         this.loop = loop;
         this.state = state;
+        this.cluster = cluster;
     }
 
     @Override
     public Health health() {
         String problem = loop.storageProblem();
-        Health.Builder builder = problem == null ? Health.up() : Health.down().withDetail("storage", problem);
+        Health.Builder builder = problem == null && cluster.registered() ? Health.up() : Health.down();
+        if (problem != null) {
+            builder.withDetail("storage", problem);
+        }
         return builder
+                .withDetail("node", cluster.self())
+                .withDetail("rank", String.valueOf(cluster.rank()))
+                .withDetail("coordinator", String.valueOf(cluster.coordinator()))
+                .withDetail("isCoordinator", cluster.isCoordinator())
+                .withDetail("peersAlive", cluster.peers().stream().map(Replies.ServerInfo::name).toList())
                 .withDetail("lamport", clocks.lamport().current())
                 .withDetail("clockOffsetMs", clocks.physical().offsetMillis())
                 .withDetail("entries", state.lastSeq())

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.zchat.server.ServerProperties;
+import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.handler.Outcome;
 import io.zchat.server.handler.RequestHandler;
 import io.zchat.server.store.StoredEntry;
@@ -45,6 +46,7 @@ public class ServerLoop extends ZmqLoop {
     private final Clocks clocks;
     private final MessageLog messageLog;
     private final MeterRegistry registry;
+    private final ClusterView cluster;
     private final Counter storageFailures;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Pending> group = new ArrayList<>();
@@ -54,8 +56,9 @@ public class ServerLoop extends ZmqLoop {
 
     public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties, ZmqSettings zmq,
                       RequestHandler handler, WireCodec codec, Clocks clocks, MessageLog messageLog,
-                      MeterRegistry registry) {
+                      MeterRegistry registry, ClusterView cluster) {
         super("server-loop", zmq);
+        this.cluster = cluster;
         this.broker = broker;
         this.proxy = proxy;
         this.properties = properties;
@@ -100,6 +103,7 @@ public class ServerLoop extends ZmqLoop {
         for (Pending p : group) {
             answer(p, durable);
         }
+        cluster.countClientRequests(group.size());
         group.clear();
     }
 

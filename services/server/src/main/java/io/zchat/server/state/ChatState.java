@@ -221,7 +221,7 @@ public final class ChatState {
         if (message == null || message.isEmpty()) {
             return Optional.of("message is empty");
         }
-        if (message.length() > MAX_MESSAGE_LENGTH) {
+        if (message.codePointCount(0, message.length()) > MAX_MESSAGE_LENGTH) {
             return Optional.of("message is longer than " + MAX_MESSAGE_LENGTH + " characters");
         }
         return Optional.empty();

@@ -1,6 +1,7 @@
 package io.zchat.server.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.shared.io.AtomicFile;
 import io.zchat.shared.wire.WireCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +114,12 @@ public final class ChatStore implements Closeable {
 
     private static void decode(byte[] line, Consumer<StoredEntry> entries) {
         try {
-            entries.accept(JSON.readValue(line, StoredEntry.class));
+            StoredEntry entry = JSON.readValue(line, StoredEntry.class);
+            if (entry == null || !entry.isComplete()) {
+                LOG.error("skipping a stored line of {} bytes that is not a complete entry", line.length);
+                return;
+            }
+            entries.accept(entry);
         } catch (IOException e) {
             LOG.error("skipping an unreadable stored line of {} bytes: {}", line.length, e.getMessage());
         }

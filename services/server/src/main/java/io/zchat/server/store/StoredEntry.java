@@ -30,6 +30,13 @@ public record StoredEntry(long seq, String id, String user, String channel, Stri
         return channel != null;
     }
 
+    /** A post has user and channel, a direct message src and dst; both have text and a timestamp. */
+    @JsonIgnore
+    public boolean isComplete() {
+        boolean addressed = channel != null ? user != null : src != null && dst != null;
+        return addressed && message != null && timestamp != null && seq > 0;
+    }
+
     public HistoryEntry toHistory() {
         return new HistoryEntry(user, channel, src, dst, message, timestamp, clock);
     }

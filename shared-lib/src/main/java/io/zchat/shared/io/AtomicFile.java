@@ -1,4 +1,4 @@
-package io.zchat.server.store;
+package io.zchat.shared.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

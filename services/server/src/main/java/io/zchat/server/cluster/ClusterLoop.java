@@ -1,0 +1,341 @@
+package io.zchat.server.cluster;
+
+import io.zchat.shared.client.LazyPirate;
+import io.zchat.shared.client.RequestFailedException;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.config.Endpoints;
+import io.zchat.shared.config.NodeProperties;
+import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.wire.Envelope;
+import io.zchat.shared.wire.Publications;
+import io.zchat.shared.wire.Replies;
+import io.zchat.shared.wire.Requests;
+import io.zchat.shared.wire.Service;
+import io.zchat.shared.wire.Stamp;
+import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.ZmqLoop;
+import io.zchat.shared.zmq.ZmqSettings;
+import org.springframework.stereotype.Component;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server's place in the cluster, on one thread: registers with ref and beats, keeps the list of
+ * alive servers, watches the coordinator and runs bully elections, hears announcements on topic
+ * {@code servers}, and, while coordinator, runs Berkeley clock rounds. Every outgoing request has a
+ * timeout (Lazy Pirate), so a dead peer or ref costs at most that timeout and never blocks the loop.
+ */
+@Component
+public class ClusterLoop extends ZmqLoop {
+    private static final String SERVERS = Publications.SERVERS_TOPIC;
+    private static final long REANNOUNCE_EVERY_MS = 3000;
+
+    private final ClusterProperties properties;
+    private final ClusterView view;
+    private final Endpoints.Proxy proxy;
+    private final WireCodec codec;
+    private final Clocks clocks;
+    private final MessageLog messageLog;
+    private final boolean verboseSync;
+    private final Map<String, LazyPirate> peers = new HashMap<>();
+    private final Duration peerTimeout;
+    private LazyPirate ref;
+    private ZMQ.Socket sub;
+    private ZMQ.Socket pub;
+    private long nextBeat;
+    private long announcementDeadline;
+    private long nextAnnounce;
+    private long nextSyncAt;
+    private long syncedAtCount;
+    private boolean refReachable = true;
+
+    public ClusterLoop(ClusterProperties properties, ClusterView view, Endpoints.Proxy proxy, ZmqSettings zmq,
+                       WireCodec codec, Clocks clocks, MessageLog messageLog, NodeProperties node) {
+        super("cluster-loop", zmq);
+        this.properties = properties;
+        this.view = view;
+        this.proxy = proxy;
+        this.codec = codec;
+        this.clocks = clocks;
+        this.messageLog = messageLog;
+        this.verboseSync = node.logMessages();
+        this.peerTimeout = properties.election().timeout();
+    }
+
+    @Override
+    protected void open() {
+        ref = new LazyPirate(context(), properties.ref().endpoint(), "ref", codec, clocks, messageLog,
+                zmq.maxMessageSize().toBytes());
+        sub = socket(SocketType.SUB);
+        sub.connect(proxy.xpub());
+        sub.subscribe(SERVERS.getBytes(StandardCharsets.UTF_8));
+        pub = socket(SocketType.PUB);
+        pub.connect(proxy.xsub());
+        whenReadable(sub, this::onAnnouncement);
+    }
+
+    @Override
+    protected void onTick(long now) {
+        if (now >= nextBeat) {
+            nextBeat = now + properties.heartbeat().interval().toMillis();
+            beat();
+            if (view.registered() && !view.isCoordinator() && announcementDeadline == 0) {
+                checkCoordinator();
+            }
+        }
+        if (announcementDeadline > 0 && now > announcementDeadline) {
+            announcementDeadline = 0;
+            log.info("no coordinator announced itself after the election: electing again");
+            elect();
+        }
+        if (view.isCoordinator()) {
+            if (now >= nextAnnounce) {
+                announce();
+            }
+            long handled = view.clientRequests();
+            if (now >= nextSyncAt || handled - syncedAtCount >= properties.clock().syncEvery()) {
+                syncedAtCount = handled;
+                nextSyncAt = now + properties.clock().syncInterval().toMillis();
+                berkeleyRound();
+            }
+        }
+    }
+
+    @Override
+    protected void onStop() {
+        peers.values().forEach(LazyPirate::close);
+        peers.clear();
+        if (ref != null) {
+            ref.close();
+        }
+    }
+
+    /** A worse-ranked server asked us: bully it by running our own election (or re-announcing). */
+    void electionRequested() {
+        if (!view.registered()) {
+            return;
+        }
+        if (view.isCoordinator()) {
+            announce();
+        } else if (announcementDeadline == 0) {
+            elect();
+        }
+    }
+
+    private void beat() {
+        try {
+            if (!view.registered()) {
+                register();
+                return;
+            }
+            Envelope reply = ref.request(Service.HEARTBEAT.wireName(), new Requests.Heartbeat(view.self()),
+                    peerTimeout, 1);
+            if (reply.data().has("status")) {
+                log.warn("ref does not know this server ({}): registering again",
+                        reply.data().path("description").asText());
+                view.unregistered();
+                register();
+                return;
+            }
+            refreshAlive();
+            refReachable(true);
+        } catch (RequestFailedException e) {
+            refReachable(false);
+        }
+    }
+
+    private void register() {
+        Replies.Rank rank = call(ref, Service.RANK, new Requests.Rank(view.self(), properties.peer().address()),
+                Replies.Rank.class, 1);
+        if (rank.rank() == null) {
+            throw new RequestFailedException("ref refused the rank request");
+        }
+        view.rank(rank.rank());
+        refReachable(true);
+        refreshAlive();
+        log.info("rank {}, peers {}", rank.rank(), view.peers().stream().map(Replies.ServerInfo::name).toList());
+        elect();
+    }
+
+    private void refreshAlive() {
+        view.alive(call(ref, Service.LIST, new Requests.Empty(), Replies.ServerList.class, 1).list());
+    }
+
+    private void refReachable(boolean reachable) {
+        if (reachable != refReachable) {
+            if (reachable) {
+                log.info("ref is reachable again");
+            } else {
+                log.warn("ref at {} does not answer; retrying every {}", properties.ref().endpoint(),
+                        properties.heartbeat().interval());
+            }
+            refReachable = reachable;
+        }
+    }
+
+    private void checkCoordinator() {
+        String coordinator = view.coordinator();
+        if (coordinator == null) {
+            elect();
+            return;
+        }
+        var known = view.find(coordinator);
+        if (known.isEmpty()) {
+            log.info("coordinator {} is no longer listed by ref: election", coordinator);
+            elect();
+            return;
+        }
+        try {
+            call(peer(known.get().address()), Service.CLOCK, new Requests.Empty(), Replies.Clock.class, 0);
+        } catch (RequestFailedException e) {
+            log.info("coordinator {} is unreachable: election", coordinator);
+            elect();
+        }
+    }
+
+    /** Bully: ask every better-ranked alive server; if none answers OK, win. */
+    private void elect() {
+        Integer rank = view.rank();
+        if (rank == null) {
+            return;
+        }
+        boolean answered = false;
+        for (Replies.ServerInfo better : Bully.better(view.peers(), rank)) {
+            try {
+                Replies.Election reply = call(peer(better.address()), Service.ELECTION, new Requests.Empty(),
+                        Replies.Election.class, 0);
+                answered |= "OK".equals(reply.election());
+            } catch (RequestFailedException e) {
+                log.debug("{} did not answer the election: {}", better.name(), e.getMessage());
+            }
+        }
+        if (answered) {
+            announcementDeadline = System.currentTimeMillis() + 4 * peerTimeout.toMillis()
+                    + properties.heartbeat().interval().toMillis();
+        } else {
+            becomeCoordinator();
+        }
+    }
+
+    private void becomeCoordinator() {
+        announcementDeadline = 0;
+        if (!view.isCoordinator()) {
+            log.info("new coordinator: {} (election)", view.self());
+        }
+        view.coordinator(view.self());
+        nextSyncAt = 0;
+        announce();
+    }
+
+    private void announce() {
+        nextAnnounce = System.currentTimeMillis() + REANNOUNCE_EVERY_MS;
+        Stamp stamp = clocks.stamp();
+        Publications.Coordinator body = new Publications.Coordinator(view.self());
+        pub.send(SERVERS.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE);
+        pub.send(codec.encode(Service.ELECTION, body, stamp), 0);
+        messageLog.sent("[" + SERVERS + "]", Service.ELECTION.wireName(), body, stamp);
+    }
+
+    private void onAnnouncement() {
+        byte[] topic;
+        while ((topic = sub.recv(ZMQ.DONTWAIT)) != null) {
+            byte[] body = sub.hasReceiveMore() ? sub.recv() : null;
+            while (sub.hasReceiveMore()) {
+                sub.recv();
+            }
+            if (body == null || !SERVERS.equals(new String(topic, StandardCharsets.UTF_8))) {
+                continue;
+            }
+            try {
+                Envelope envelope = codec.decode(body);
+                clocks.received(envelope.stamp());
+                messageLog.received("[" + SERVERS + "]", envelope);
+                String name = codec.body(envelope, Publications.Coordinator.class).coordinator();
+                if (name != null && !name.isBlank()) {
+                    coordinatorAnnounced(name);
+                }
+            } catch (WireFormatException e) {
+                log.warn("unreadable announcement on '{}': {}", SERVERS, e.getMessage());
+            }
+        }
+    }
+
+    private void coordinatorAnnounced(String name) {
+        announcementDeadline = 0;
+        if (name.equals(view.coordinator())) {
+            return;
+        }
+        if (name.equals(view.self())) {
+            return;
+        }
+        view.coordinator(name);
+        log.info("new coordinator: {} (election)", name);
+        Integer mine = view.rank();
+        Integer theirs = view.find(name).map(Replies.ServerInfo::rank).orElse(null);
+        if (mine != null && theirs != null && Bully.shouldChallenge(mine, theirs)) {
+            log.info("{} has a worse rank ({}) than this server ({}): taking over", name, theirs, mine);
+            elect();
+        }
+    }
+
+    /** One Berkeley round: poll every alive server's clock, average, send each its correction. */
+    private void berkeleyRound() {
+        List<BerkeleyAverage.Sample> samples = new ArrayList<>();
+        Map<String, String> addresses = new HashMap<>();
+        for (Replies.ServerInfo server : view.peers()) {
+            try {
+                long sent = clocks.physical().millis();
+                Replies.Clock clock = call(peer(server.address()), Service.CLOCK, new Requests.Empty(),
+                        Replies.Clock.class, 0);
+                long received = clocks.physical().millis();
+                if (clock.time() != null) {
+                    samples.add(new BerkeleyAverage.Sample(server.name(), clock.time(), sent, received));
+                    addresses.put(server.name(), server.address());
+                }
+            } catch (RequestFailedException e) {
+                log.debug("{} did not answer the clock poll: {}", server.name(), e.getMessage());
+            }
+        }
+        BerkeleyAverage.Result result = BerkeleyAverage.compute(view.self(), samples,
+                properties.clock().outlier().toMillis(), properties.clock().maxRoundTrip().toMillis());
+        result.corrections().forEach((name, correction) -> {
+            if (name.equals(view.self())) {
+                clocks.physical().adjust(correction);
+                return;
+            }
+            try {
+                call(peer(addresses.get(name)), Service.SYNC, new Requests.Sync(correction, view.self()),
+                        Replies.Status.class, 0);
+            } catch (RequestFailedException e) {
+                log.debug("{} did not take its correction: {}", name, e.getMessage());
+            }
+        });
+        if (verboseSync || !result.excluded().isEmpty()
+                || result.corrections().values().stream().anyMatch(c -> Math.abs(c) >= 5)) {
+            log.info("clock round over {} server(s): corrections {} ms, left out {}, lamport {}",
+                    result.corrections().size(), result.corrections(), result.excluded(), clocks.lamport().current());
+        }
+    }
+
+    private LazyPirate peer(String address) {
+        return peers.computeIfAbsent(address, a -> new LazyPirate(context(), a, "peer " + a, codec, clocks,
+                messageLog, zmq.maxMessageSize().toBytes()));
+    }
+
+    private <T> T call(LazyPirate to, Service service, Object body, Class<T> type, int retries) {
+        Envelope reply = to.request(service.wireName(), body, peerTimeout, retries);
+        try {
+            return codec.body(reply, type);
+        } catch (WireFormatException e) {
+            throw new RequestFailedException(service.wireName() + ": unreadable reply: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.zchat.server.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonLinesFileTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> scan(Path path) throws IOException {
+        List<String> lines = new ArrayList<>();
+        JsonLinesFile.scan(path, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
+        return lines;
+    }
+
+    @Test
+    void appendedLinesAreReadBackInOrderAfterReopen() throws IOException {
+        Path path = dir.resolve("a.jsonl");
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            file.append(bytes("{\"n\":1}"));
+            file.append(bytes("{\"n\":2}"));
+            file.flush();
+            file.append(bytes("{\"n\":3,\"s\":\"olá\"}"));
+        }
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            file.append(bytes("{\"n\":4}"));
+            file.flush();
+        }
+        assertThat(scan(path)).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3,\"s\":\"olá\"}", "{\"n\":4}");
+        assertThat(Files.readString(path)).endsWith("{\"n\":4}\n");
+    }
+
+    @Test
+    void tornLastLineIsCutOnOpen() throws IOException {
+        Path path = dir.resolve("torn.jsonl");
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            file.append(bytes("{\"n\":1}"));
+            file.append(bytes("{\"n\":2}"));
+        }
+        long complete = Files.size(path);
+        Files.write(path, bytes("{\"n\":3,\"mess"), StandardOpenOption.APPEND);
+
+        JsonLinesFile.open(path).close();
+
+        assertThat(Files.size(path)).isEqualTo(complete);
+        assertThat(Files.readString(path)).isEqualTo("{\"n\":1}\n{\"n\":2}\n");
+    }
+
+    @Test
+    void aFileOfOnlyATornLineBecomesEmpty() throws IOException {
+        Path path = dir.resolve("only-torn.jsonl");
+        Files.write(path, bytes("{\"half"));
+        JsonLinesFile.open(path).close();
+        assertThat(Files.size(path)).isZero();
+    }
+
+    @Test
+    void tornLineLongerThanOneReadChunkIsCut() throws IOException {
+        Path path = dir.resolve("long-torn.jsonl");
+        Files.write(path, bytes("{\"n\":1}\n" + "x".repeat(20_000)));
+        JsonLinesFile.open(path).close();
+        assertThat(Files.readString(path)).isEqualTo("{\"n\":1}\n");
+    }
+
+    @Test
+    void appendingAfterRecoveryGivesACleanFile() throws IOException {
+        Path path = dir.resolve("recover.jsonl");
+        Files.write(path, bytes("{\"n\":1}\n{\"n\":2}\n{\"n\":3,\"to"));
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            file.append(bytes("{\"n\":4}"));
+            file.flush();
+        }
+        assertThat(Files.readString(path)).isEqualTo("{\"n\":1}\n{\"n\":2}\n{\"n\":4}\n");
+        assertThat(scan(path)).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":4}");
+    }
+
+    @Test
+    void nothingBufferedReachesTheFileBeforeFlush() throws IOException {
+        Path path = dir.resolve("buffered.jsonl");
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            file.append(bytes("{\"n\":1}"));
+            file.append(bytes("{\"n\":2}"));
+            assertThat(Files.size(path)).isZero();
+            assertThat(scan(path)).isEmpty();
+
+            file.flush();
+            assertThat(scan(path)).containsExactly("{\"n\":1}", "{\"n\":2}");
+
+            file.append(bytes("{\"n\":3}"));
+            assertThat(scan(path)).hasSize(2);
+            file.flush();
+            file.sync();
+            assertThat(scan(path)).hasSize(3);
+        }
+    }
+
+    @Test
+    void scanOfAMissingFileGivesNothing() throws IOException {
+        assertThat(scan(dir.resolve("nope.jsonl"))).isEmpty();
+        assertThat(dir.resolve("nope.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void scanSkipsAnUnterminatedTailAndEmptyLines() throws IOException {
+        Path path = dir.resolve("raw.jsonl");
+        Files.write(path, bytes("a\n\nb\nc-without-newline"));
+        assertThat(scan(path)).containsExactly("a", "b");
+    }
+}

@@ -1,0 +1,105 @@
+package io.zchat.shared.client;
+
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.wire.Envelope;
+import io.zchat.shared.wire.Stamp;
+import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.wire.WireFormatException;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.time.Duration;
+
+/**
+ * A REQ socket to one endpoint with the Lazy Pirate pattern: wait for the reply with a timeout;
+ * on timeout discard the socket (a REQ socket that missed a reply is stuck), open a new one and
+ * send again, a bounded number of times. Stamps and logs what it sends and receives. Used by one
+ * thread only.
+ */
+public final class LazyPirate implements AutoCloseable {
+    private final ZContext context;
+    private final String endpoint;
+    private final String peer;
+    private final WireCodec codec;
+    private final Clocks clocks;
+    private final MessageLog messageLog;
+    private final long maxMessageSize;
+    private ZMQ.Socket socket;
+    private ZMQ.Poller poller;
+
+    public LazyPirate(ZContext context, String endpoint, String peer, WireCodec codec, Clocks clocks,
+                      MessageLog messageLog, long maxMessageSize) {
+        this.context = context;
+        this.endpoint = endpoint;
+        this.peer = peer;
+        this.codec = codec;
+        this.clocks = clocks;
+        this.messageLog = messageLog;
+        this.maxMessageSize = maxMessageSize;
+        open();
+    }
+
+    /** Sends the same body (and so the same request id) on every attempt; fails after {@code retries} more. */
+    public Envelope request(String service, Object body, Duration timeout, int retries) {
+        int attempts = retries + 1;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            Stamp stamp = clocks.stamp();
+            socket.send(codec.encode(service, body, stamp));
+            messageLog.sent(peer, service, body, stamp);
+            byte[] frame = awaitReply(timeout);
+            if (frame != null) {
+                try {
+                    Envelope reply = codec.decode(frame);
+                    clocks.received(reply.stamp());
+                    messageLog.received(peer, reply);
+                    return reply;
+                } catch (WireFormatException e) {
+                    throw new RequestFailedException(service + ": unreadable reply from " + endpoint + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        throw new RequestFailedException(service + ": no reply from " + endpoint + " after " + attempts
+                + " attempt(s) of " + timeout.toMillis() + " ms");
+    }
+
+    /** One raw frame, one attempt: for tools and tests that send what the contract does not. */
+    public byte[] requestRaw(byte[] frame, Duration timeout) {
+        socket.send(frame);
+        byte[] reply = awaitReply(timeout);
+        if (reply == null) {
+            throw new RequestFailedException("no reply to a raw frame from " + endpoint);
+        }
+        return reply;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        poller.close();
+        context.destroySocket(socket);
+    }
+
+    private byte[] awaitReply(Duration timeout) {
+        if (poller.poll(timeout.toMillis()) > 0 && poller.pollin(0)) {
+            return socket.recv();
+        }
+        close();
+        open();
+        return null;
+    }
+
+    private void open() {
+        socket = context.createSocket(SocketType.REQ);
+        socket.setLinger(0);
+        socket.setMaxMsgSize(maxMessageSize);
+        socket.connect(endpoint);
+        poller = context.createPoller(1);
+        poller.register(socket, ZMQ.Poller.POLLIN);
+    }
+}
