@@ -76,6 +76,10 @@ public final class LocalCluster implements AutoCloseable {
         return ref;
     }
 
+    public String refEndpoint() {
+        return tcp(refPort);
+    }
+
     /** Starts (or restarts, on the same data directory and port) server {@code name}. */
     public NodeProcess startServer(String name, String... extraArgs) throws IOException, InterruptedException {
         return launchServer(name, extraArgs).awaitReady();

@@ -1,0 +1,229 @@
+package io.zchat.system;
+
+import io.zchat.shared.client.ChatSubscriber;
+import io.zchat.shared.client.LazyPirate;
+import io.zchat.shared.client.Publication;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.clock.LamportClock;
+import io.zchat.shared.clock.PhysicalClock;
+import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.wire.Publications;
+import io.zchat.shared.wire.Replies;
+import io.zchat.shared.wire.Requests;
+import io.zchat.shared.wire.Service;
+import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.wire.WireFormatException;
+import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.NodeProcess;
+import io.zchat.system.support.ServerHealth;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.zeromq.ZContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Ref and three servers started with random clock skews of up to ±1 s, as processes on loopback:
+ * clock sync, coordinator failover after SIGKILL, a returning better-ranked server taking over,
+ * and a ref restart.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
+    private static final String[] SKEWED = {"--chat.clock.max-skew=1s", "--chat.clock.sync-interval=1s"};
+    private static LocalCluster cluster;
+    private static final WireCodec CODEC = new WireCodec();
+    private static final Clocks CLOCKS = new Clocks(new LamportClock(), PhysicalClock.system());
+    private static final ZContext CONTEXT = new ZContext();
+    private static final List<String> announced = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster("cluster").startInfrastructure();
+        ChatSubscriber servers = cluster.subscriber("sub-servers", ClusterIT::onAnnouncement);
+        servers.subscribe(Publications.SERVERS_TOPIC);
+        for (String name : NAMES) {
+            cluster.launchServer(name, SKEWED);
+        }
+        for (String name : NAMES) {
+            cluster.server(name).awaitReady();
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        CONTEXT.close();
+    }
+
+    private static void onAnnouncement(Publication publication) {
+        try {
+            announced.add(CODEC.body(publication.envelope(), Publications.Coordinator.class).coordinator());
+        } catch (WireFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void skewedClocksConvergeWithin20Milliseconds() {
+        Map<String, Long> initialSkews = new HashMap<>();
+        for (String name : NAMES) {
+            initialSkews.put(name, initialSkew(cluster.server(name)));
+        }
+        System.out.println("injected initial skews (ms): " + initialSkews);
+        assertThat(initialSkews.values()).allSatisfy(skew -> assertThat(skew).isBetween(-1000L, 1000L));
+        long[] spread = {Long.MAX_VALUE};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            spread[0] = clockSpread();
+            return spread[0] <= 20;
+        });
+        // measured again after the rounds have settled
+        long settled = clockSpread();
+        System.out.printf("clock spread after sync: %d ms (then %d ms)%n", spread[0], settled);
+        assertThat(settled).isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    @Order(2)
+    void killingTheCoordinatorElectsANewOneWithin5Seconds() throws Exception {
+        String coordinator = agreedCoordinator(NAMES);
+        String rank = ServerHealth.of(cluster.server(coordinator)).rank();
+        List<String> survivors = NAMES.stream().filter(n -> !n.equals(coordinator)).toList();
+        announced.clear();
+
+        long killedAt = System.nanoTime();
+        cluster.server(coordinator).kill();
+        String[] next = new String[1];
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            next[0] = agreement(survivors);
+            return next[0] != null && !next[0].equals(coordinator);
+        });
+        long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("killed coordinator %s (rank %s): %s agreed on %s after %d ms%n",
+                coordinator, rank, survivors, next[0], failoverMs);
+        assertThat(failoverMs).isLessThan(5000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> announced.contains(next[0]));
+
+        // the killed server comes back with its rank and, being the best, takes over again
+        cluster.startServer(coordinator, SKEWED);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> coordinator.equals(agreement(NAMES)));
+        assertThat(ServerHealth.of(cluster.server(coordinator)).rank()).isEqualTo(rank);
+        assertThat(announced).contains(coordinator);
+    }
+
+    @Test
+    @Order(3)
+    void aRestartedRefKeepsTheRanks() throws Exception {
+        Map<String, Integer> before = refRanks();
+        assertThat(before).containsOnlyKeys(NAMES);
+
+        cluster.ref().kill();
+        cluster.startRef().awaitReady();
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+                .until(() -> refRanks().equals(before));
+        for (String name : NAMES) {
+            assertThat(ServerHealth.of(cluster.server(name)).rank()).isEqualTo(String.valueOf(before.get(name)));
+        }
+        assertThat(agreedCoordinator(NAMES)).isNotNull();
+    }
+
+    @Test
+    @Order(4)
+    void serversRegisterAgainWithARefThatForgotThem() throws Exception {
+        cluster.ref().kill();
+        Files.delete(cluster.dataDir("ref").resolve("ref_servers.json"));
+        cluster.startRef().awaitReady();
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+                .until(() -> refRanks().keySet().containsAll(NAMES));
+        assertThat(refRanks().values()).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(agreedCoordinator(NAMES)).isNotNull();
+    }
+
+    private static final Pattern SKEW = Pattern.compile("physical clock starts skewed by (-?\\d+) ms");
+
+    /** The random skew a server logged at start (0 when it drew none). */
+    private static long initialSkew(NodeProcess server) {
+        try {
+            Matcher m = SKEW.matcher(Files.readString(server.log()));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads every server's peer clock, each compensated for half its round trip; max minus min. */
+    private static long clockSpread() {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (String name : NAMES) {
+            try (LazyPirate peer = new LazyPirate(CONTEXT, cluster.peerEndpoint(name), name, CODEC, CLOCKS,
+                    new MessageLog(false), 1 << 20)) {
+                long sent = System.currentTimeMillis();
+                Replies.Clock clock = CODEC.body(peer.request(Service.CLOCK.wireName(), new Requests.Empty(),
+                        Duration.ofSeconds(2), 1), Replies.Clock.class);
+                long received = System.currentTimeMillis();
+                long offset = clock.time() + (received - sent) / 2 - received;
+                min = Math.min(min, offset);
+                max = Math.max(max, offset);
+            } catch (WireFormatException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return max - min;
+    }
+
+    private static Map<String, Integer> refRanks() {
+        try (LazyPirate ref = new LazyPirate(CONTEXT, cluster.refEndpoint(), "ref", CODEC, CLOCKS,
+                new MessageLog(false), 1 << 20)) {
+            Replies.ServerList list = CODEC.body(ref.request(Service.LIST.wireName(), new Requests.Empty(),
+                    Duration.ofSeconds(2), 2), Replies.ServerList.class);
+            Map<String, Integer> ranks = new HashMap<>();
+            list.list().forEach(s -> ranks.put(s.name(), s.rank()));
+            return ranks;
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    private static String agreedCoordinator(List<String> names) {
+        String[] agreed = new String[1];
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> (agreed[0] = agreement(names)) != null);
+        return agreed[0];
+    }
+
+    /** The coordinator every named server's health shows, or null while they disagree. */
+    private static String agreement(List<String> names) {
+        List<String> seen = names.stream().map(n -> ServerHealth.of(cluster.server(n)))
+                .map(h -> h == null ? null : h.coordinator()).toList();
+        String first = seen.get(0);
+        boolean same = first != null && !first.equals("null") && seen.stream().allMatch(s -> Objects.equals(s, first));
+        return same ? first : null;
+    }
+}
