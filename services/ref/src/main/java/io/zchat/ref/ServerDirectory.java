@@ -23,7 +23,7 @@ public final class ServerDirectory {
     private final Map<String, Server> servers = new LinkedHashMap<>();
     private boolean dirty;
 
-    /** A known server; {@code lastHeartbeat} is null until it beats (or registers) in this run. */
+    /** A known server; {@code lastHeartbeat} is null until it first beats (times saved before a ref restart count). */
     public record Server(String name, int rank, String address, Instant lastHeartbeat) {
     }
 
