@@ -4,21 +4,39 @@ import io.zchat.server.store.FsyncPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import org.springframework.util.unit.DataSize;
+
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A server's own settings.
  *
  * @param dataDir where publications.jsonl, messages.jsonl and registry.json live
- * @param storage durability and batching of writes
+ * @param storage     durability and batching of writes
+ * @param replication how writes reach the other servers
  */
 @ConfigurationProperties("chat")
-public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultValue Storage storage) {
+public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultValue Storage storage,
+                               @DefaultValue Replication replication) {
 
     /**
      * @param fsync    {@code batch}: fsync once per group of appends, before their replies; {@code never}
      * @param maxBatch most requests taken into one group commit
      */
     public record Storage(@DefaultValue("batch") FsyncPolicy fsync, @DefaultValue("1024") int maxBatch) {
+    }
+
+    /**
+     * @param minAcks       servers (the coordinator included) that must hold an entry before it is acknowledged
+     * @param fetchWait     how long the coordinator holds a follower's fetch when it has nothing new
+     * @param fetchEntries  most entries in one fetch answer
+     * @param fetchBytes    most bytes of entries in one fetch answer
+     * @param retryAfter    a fetch or forward without an answer is sent again after this
+     * @param memoryEntries latest log lines kept in memory for followers (older ones are read from disk)
+     */
+    public record Replication(@DefaultValue("2") int minAcks, @DefaultValue("1s") Duration fetchWait,
+                              @DefaultValue("4096") int fetchEntries, @DefaultValue("1MB") DataSize fetchBytes,
+                              @DefaultValue("2s") Duration retryAfter, @DefaultValue("100000") int memoryEntries) {
     }
 }

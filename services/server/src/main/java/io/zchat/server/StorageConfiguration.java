@@ -1,7 +1,11 @@
 package io.zchat.server;
 
+import io.zchat.server.log.ReplicationLog;
+import io.zchat.server.log.TermFile;
 import io.zchat.server.state.ChatState;
 import io.zchat.server.store.ChatStore;
+import io.zchat.server.store.FsyncPolicy;
+import io.zchat.server.store.ViewWriter;
 import io.zchat.shared.clock.Clocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,27 +14,50 @@ import org.springframework.context.annotation.Configuration;
 
 import java.io.IOException;
 
-/** Opens the data directory and rebuilds the chat state from it before any request is taken. */
+/**
+ * Opens the data directory: the replicated log (replayed into the chat state before any request is
+ * taken), the term, and the user-facing files it is written out to.
+ */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(StorageConfiguration.class);
 
+    /** The user-facing files are views of the log: the log is what must be durable, so they are not fsynced. */
     @Bean(destroyMethod = "close")
-    public ChatStore chatStore(ServerProperties properties) throws IOException {
-        LOG.info("data in {} (fsync {}, groups of up to {} requests)", properties.dataDir().toAbsolutePath(),
-                properties.storage().fsync(), properties.storage().maxBatch());
-        return ChatStore.open(properties.dataDir(), properties.storage().fsync());
+    public ViewWriter viewWriter(ServerProperties properties) throws IOException {
+        return new ViewWriter(ChatStore.open(properties.dataDir(), FsyncPolicy.NEVER));
     }
 
     @Bean
-    public ChatState chatState(ChatStore store, Clocks clocks) throws IOException {
-        ChatState state = new ChatState(store.loadedRegistry(), store::scan);
+    public ChatState chatState(ViewWriter views) {
+        return new ChatState(views.store()::scan);
+    }
+
+    @Bean(destroyMethod = "close")
+    public ReplicationLog replicationLog(ServerProperties properties, ChatState state, ViewWriter views,
+                                         Clocks clocks) throws IOException {
+        LOG.info("data in {} (fsync {}, groups of up to {} requests, min-acks {})",
+                properties.dataDir().toAbsolutePath(), properties.storage().fsync(), properties.storage().maxBatch(),
+                properties.replication().minAcks());
         long started = System.nanoTime();
-        store.replay(state::replay);
+        long committedBefore = views.appliedSeq();
+        ReplicationLog log = ReplicationLog.open(properties.dataDir(), properties.storage().fsync(),
+                properties.replication().memoryEntries(), entry -> {
+                    state.apply(entry);
+                    if (entry.seq() <= committedBefore) {
+                        views.apply(entry);
+                    }
+                });
+        views.commit();
         clocks.lamport().advanceTo(state.lastClock());
-        LOG.info("restored {} users, {} channels, {} entries in {} ms (lamport {})", state.users().size(),
-                state.channels().size(), state.lastSeq(), (System.nanoTime() - started) / 1_000_000,
+        LOG.info("restored {} log entries ({} users, {} channels) in {} ms (lamport {})", log.lastSeq(),
+                state.users().size(), state.channels().size(), (System.nanoTime() - started) / 1_000_000,
                 clocks.lamport().current());
-        return state;
+        return log;
+    }
+
+    @Bean
+    public TermFile termFile(ServerProperties properties) throws IOException {
+        return new TermFile(properties.dataDir());
     }
 }

@@ -102,6 +102,16 @@ public final class WireCodec {
         }
     }
 
+    /** Reads a data map (e.g. one carried inside another message) as a record. */
+    public <T> T bodyOf(ObjectNode data, Class<T> type) throws WireFormatException {
+        return body(new Envelope("", data, new Stamp(null, 0)), type);
+    }
+
+    /** A record as a data map, to carry inside another message. */
+    public ObjectNode tree(Object body) {
+        return mapper.valueToTree(body);
+    }
+
     public byte[] encode(String service, Object body, Stamp stamp) {
         ObjectNode data = body == null ? mapper.createObjectNode() : mapper.valueToTree(body);
         data.put(TIMESTAMP, Timestamps.format(stamp.timestamp()));

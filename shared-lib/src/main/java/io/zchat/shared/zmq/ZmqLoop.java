@@ -10,7 +10,9 @@ import org.zeromq.ZMQException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,7 +37,9 @@ public abstract class ZmqLoop implements SmartLifecycle {
     private final AtomicReference<LoopState> state = new AtomicReference<>(LoopState.NEW);
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final List<ZMQ.Socket> sockets = new ArrayList<>();
-    private final List<Runnable> handlers = new ArrayList<>();
+    private final Map<ZMQ.Socket, Runnable> handlers = new LinkedHashMap<>();
+    private final List<Runnable> polled = new ArrayList<>();
+    private boolean pollerStale = true;
     private volatile boolean keepRunning;
     private volatile Throwable failure;
     private ZContext context;
@@ -146,8 +150,15 @@ public abstract class ZmqLoop implements SmartLifecycle {
     }
 
     protected final void whenReadable(ZMQ.Socket socket, Runnable handler) {
-        poller.register(socket, ZMQ.Poller.POLLIN);
-        handlers.add(handler);
+        handlers.put(socket, handler);
+        pollerStale = true;
+    }
+
+    /** Stops polling a socket (before closing it, e.g. when a peer connection is replaced). */
+    protected final void unregister(ZMQ.Socket socket) {
+        if (handlers.remove(socket) != null) {
+            pollerStale = true;
+        }
     }
 
     protected final ZContext context() {
@@ -156,7 +167,6 @@ public abstract class ZmqLoop implements SmartLifecycle {
 
     private void run(CompletableFuture<Void> opened) {
         try {
-            poller = context.createPoller(4);
             open();
             moveTo(LoopState.RUNNING);
             opened.complete(null);
@@ -183,11 +193,14 @@ public abstract class ZmqLoop implements SmartLifecycle {
     private void loop() {
         long timeout = zmq.pollTimeout().toMillis();
         while (keepRunning) {
+            if (pollerStale) {
+                rebuildPoller();
+            }
             int ready = poller.poll(timeout);
             if (ready > 0) {
-                for (int i = 0; i < handlers.size(); i++) {
+                for (int i = 0; i < polled.size() && !pollerStale; i++) {
                     if (poller.pollin(i)) {
-                        guarded(handlers.get(i));
+                        guarded(polled.get(i));
                     }
                 }
             }
@@ -197,6 +210,20 @@ public abstract class ZmqLoop implements SmartLifecycle {
             }
             onTick(System.currentTimeMillis());
         }
+    }
+
+    /** Registrations change rarely (a new coordinator), so the poller is rebuilt then, not per poll. */
+    private void rebuildPoller() {
+        if (poller != null) {
+            poller.close();
+        }
+        poller = context.createPoller(Math.max(1, handlers.size()));
+        polled.clear();
+        handlers.forEach((socket, handler) -> {
+            poller.register(socket, ZMQ.Poller.POLLIN);
+            polled.add(handler);
+        });
+        pollerStale = false;
     }
 
     /** A bug in handling one message must not end the loop; anything worse than an exception does. */

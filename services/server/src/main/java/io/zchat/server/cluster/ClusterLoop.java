@@ -1,5 +1,7 @@
 package io.zchat.server.cluster;
 
+import io.zchat.server.net.ServerLoop;
+import io.zchat.server.replication.ReplicaMessages;
 import io.zchat.shared.client.LazyPirate;
 import io.zchat.shared.client.RequestFailedException;
 import io.zchat.shared.clock.Clocks;
@@ -37,9 +39,13 @@ import java.util.Map;
 public class ClusterLoop extends ZmqLoop {
     private static final String SERVERS = Publications.SERVERS_TOPIC;
     private static final long REANNOUNCE_EVERY_MS = 3000;
+    /** A newly registered server elects only once caught up, or after this long without hearing a coordinator. */
+    private static final long UNANNOUNCED_GRACE_MS = REANNOUNCE_EVERY_MS + 1000;
+    private static final int TERM_ROUNDS = 3;
 
     private final ClusterProperties properties;
     private final ClusterView view;
+    private final ServerLoop server;
     private final Endpoints.Proxy proxy;
     private final WireCodec codec;
     private final Clocks clocks;
@@ -56,12 +62,15 @@ public class ClusterLoop extends ZmqLoop {
     private long nextSyncAt;
     private long syncedAtCount;
     private boolean refReachable = true;
+    private long electAfter;
 
-    public ClusterLoop(ClusterProperties properties, ClusterView view, Endpoints.Proxy proxy, ZmqSettings zmq,
-                       WireCodec codec, Clocks clocks, MessageLog messageLog, NodeProperties node) {
+    public ClusterLoop(ClusterProperties properties, ClusterView view, ServerLoop server, Endpoints.Proxy proxy,
+                       ZmqSettings zmq, WireCodec codec, Clocks clocks, MessageLog messageLog, NodeProperties node) {
         super("cluster-loop", zmq);
         this.properties = properties;
         this.view = view;
+        this.server = server;
+        server.onElectionRequest(asker -> execute(this::electionRequested));
         this.proxy = proxy;
         this.codec = codec;
         this.clocks = clocks;
@@ -87,9 +96,13 @@ public class ClusterLoop extends ZmqLoop {
         if (now >= nextBeat) {
             nextBeat = now + properties.heartbeat().interval().toMillis();
             beat();
-            if (view.registered() && !view.isCoordinator() && announcementDeadline == 0) {
+            if (view.registered() && !view.isCoordinator() && announcementDeadline == 0 && electAfter == 0) {
                 checkCoordinator();
             }
+        }
+        if (electAfter > 0 && (server.caughtUp() || (view.coordinator() == null && now >= electAfter))) {
+            electAfter = 0;
+            elect();
         }
         if (announcementDeadline > 0 && now > announcementDeadline) {
             announcementDeadline = 0;
@@ -120,7 +133,7 @@ public class ClusterLoop extends ZmqLoop {
 
     /** A worse-ranked server asked us: bully it by running our own election (or re-announcing). */
     void electionRequested() {
-        if (!view.registered()) {
+        if (!view.registered() || electAfter > 0) {
             return;
         }
         if (view.isCoordinator()) {
@@ -162,7 +175,7 @@ public class ClusterLoop extends ZmqLoop {
         refReachable(true);
         refreshAlive();
         log.info("rank {}, peers {}", rank.rank(), view.peers().stream().map(Replies.ServerInfo::name).toList());
-        elect();
+        electAfter = System.currentTimeMillis() + UNANNOUNCED_GRACE_MS;
     }
 
     private void refreshAlive() {
@@ -225,12 +238,45 @@ public class ClusterLoop extends ZmqLoop {
         }
     }
 
+    /**
+     * Won: before ordering anything, fence the older coordinator and find the latest log. Every
+     * alive peer is told the new term (from then on it refuses older coordinators) and says how
+     * far its log goes; the server loop catches up from the best one, then orders.
+     */
     private void becomeCoordinator() {
         announcementDeadline = 0;
-        if (!view.isCoordinator()) {
-            log.info("new coordinator: {} (election)", view.self());
-        }
+        boolean was = view.isCoordinator();
         view.coordinator(view.self());
+        if (!was) {
+            log.info("new coordinator: {} (election)", view.self());
+            long term = server.term() + 1;
+            ReplicaMessages.Status best = null;
+            String bestAddress = null;
+            for (int round = 0; round < TERM_ROUNDS; round++) {
+                long seen = term;
+                best = null;
+                for (Replies.ServerInfo peer : view.peers()) {
+                    try {
+                        ReplicaMessages.Status status = call(peer(peer.address()), ReplicaMessages.STATUS,
+                                new ReplicaMessages.StatusRequest(view.self(), term), ReplicaMessages.Status.class);
+                        seen = Math.max(seen, status.term());
+                        if (best == null || status.lastTerm() > best.lastTerm()
+                                || (status.lastTerm() == best.lastTerm() && status.lastSeq() > best.lastSeq())) {
+                            best = status;
+                            bestAddress = peer.address();
+                        }
+                    } catch (RequestFailedException e) {
+                        log.debug("{} did not say how far its log goes: {}", peer.name(), e.getMessage());
+                    }
+                }
+                if (seen == term) {
+                    break;
+                }
+                term = seen + 1;
+            }
+            boolean behind = best != null && best.lastSeq() > server.lastSeq();
+            server.lead(term, behind ? bestAddress : null, behind ? best.lastSeq() : 0);
+        }
         nextSyncAt = 0;
         announce();
     }
@@ -270,10 +316,18 @@ public class ClusterLoop extends ZmqLoop {
 
     private void coordinatorAnnounced(String name) {
         announcementDeadline = 0;
-        if (name.equals(view.coordinator())) {
+        if (name.equals(view.self())) {
             return;
         }
-        if (name.equals(view.self())) {
+        if (view.find(name).isEmpty()) {
+            try {
+                refreshAlive();
+            } catch (RequestFailedException e) {
+                log.debug("cannot refresh the server list: {}", e.getMessage());
+            }
+        }
+        view.find(name).ifPresent(coordinator -> server.follow(name, coordinator.address()));
+        if (name.equals(view.coordinator())) {
             return;
         }
         view.coordinator(name);
@@ -331,11 +385,19 @@ public class ClusterLoop extends ZmqLoop {
     }
 
     private <T> T call(LazyPirate to, Service service, Object body, Class<T> type, int retries) {
-        Envelope reply = to.request(service.wireName(), body, peerTimeout, retries);
+        return call(to, service.wireName(), body, type, retries);
+    }
+
+    private <T> T call(LazyPirate to, String service, Object body, Class<T> type) {
+        return call(to, service, body, type, 0);
+    }
+
+    private <T> T call(LazyPirate to, String service, Object body, Class<T> type, int retries) {
+        Envelope reply = to.request(service, body, peerTimeout, retries);
         try {
             return codec.body(reply, type);
         } catch (WireFormatException e) {
-            throw new RequestFailedException(service.wireName() + ": unreadable reply: " + e.getMessage(), e);
+            throw new RequestFailedException(service + ": unreadable reply: " + e.getMessage(), e);
         }
     }
 }

@@ -9,8 +9,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health component {@code chat}: rank, coordinator, clocks, storage. DOWN until the server has a
- * rank from ref, and while its storage fails.
+ * Health component {@code chat}: rank, coordinator, clocks, replication, storage. DOWN until the
+ * server has a rank from ref and has caught up with the coordinator, and while its storage fails.
  */
 @Component("chat")
 public class ChatHealthIndicator implements HealthIndicator {
@@ -29,7 +29,8 @@ public class ChatHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         String problem = loop.storageProblem();
-        Health.Builder builder = problem == null && cluster.registered() ? Health.up() : Health.down();
+        boolean ready = problem == null && cluster.registered() && loop.caughtUp();
+        Health.Builder builder = ready ? Health.up() : Health.down();
         if (problem != null) {
             builder.withDetail("storage", problem);
         }
@@ -41,7 +42,14 @@ public class ChatHealthIndicator implements HealthIndicator {
                 .withDetail("peersAlive", cluster.peers().stream().map(Replies.ServerInfo::name).toList())
                 .withDetail("lamport", clocks.lamport().current())
                 .withDetail("clockOffsetMs", clocks.physical().offsetMillis())
-                .withDetail("entries", state.lastSeq())
+                .withDetail("role", loop.role().name())
+                .withDetail("term", loop.term())
+                .withDetail("lastSeq", loop.lastSeq())
+                .withDetail("commitSeq", loop.commitSeq())
+                .withDetail("caughtUp", loop.caughtUp())
+                .withDetail("replicationLagEntries", loop.lagEntries())
+                .withDetail("replicationLagMs", loop.lagMillis())
+                .withDetail("users", state.users().size())
                 .build();
     }
 }

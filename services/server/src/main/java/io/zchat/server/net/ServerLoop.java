@@ -1,21 +1,35 @@
 package io.zchat.server.net;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.zchat.server.ServerProperties;
+import io.zchat.server.cluster.ClusterProperties;
 import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.handler.Outcome;
 import io.zchat.server.handler.RequestHandler;
-import io.zchat.server.store.StoredEntry;
+import io.zchat.server.handler.WriteErrors;
+import io.zchat.server.log.LogEntry;
+import io.zchat.server.log.ReplicationLog;
+import io.zchat.server.log.TermFile;
+import io.zchat.server.replication.CommitTracker;
+import io.zchat.server.replication.LogMatch;
+import io.zchat.server.replication.ReplicaMessages;
+import io.zchat.server.replication.Sequencer;
+import io.zchat.server.state.ChatState;
+import io.zchat.server.store.ViewWriter;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.config.Endpoints;
 import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.wire.Envelope;
 import io.zchat.shared.wire.Publications;
 import io.zchat.shared.wire.Replies;
+import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
 import org.springframework.stereotype.Component;
@@ -25,173 +39,879 @@ import org.zeromq.ZMQ;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server's client side: a DEALER on the broker (so many requests are in flight at once, each
- * keeping its routing envelope) and a PUB on the proxy. Requests that are waiting are taken as one
- * group, applied, committed to disk together (group commit), and only then answered and published.
+ * The server's data path, on one thread that owns the log, the state and these sockets:
+ * <ul>
+ *   <li>a DEALER on the broker: client requests, many in flight, each keeping its envelope;</li>
+ *   <li>a PUB on the proxy: posts and direct messages, once committed;</li>
+ *   <li>a ROUTER on the peer port: other servers' {@code clock}, {@code election}, {@code sync},
+ *       {@code fetch}, {@code forward} and {@code replica_status};</li>
+ *   <li>a DEALER to the coordinator (while following) that fetches entries and forwards writes.</li>
+ * </ul>
+ * Primary-backup with a sequencer: the coordinator orders every write into the log in its term;
+ * followers pull the log (their fetch carries what they hold, which is their ack); an entry is
+ * committed once {@code min-acks} servers hold it, and only then answered and published. Work is
+ * done in groups: everything waiting is taken, then written with one write and one fsync.
  */
 @Component
 public class ServerLoop extends ZmqLoop {
     private static final String CLIENT = "client";
+    private static final String PEER = "peer";
+    private static final long RETRY_SOON_MS = 100;
+
+    /** What this server does in the replication. */
+    public enum Role { FOLLOWER, RECOVERING, LEADER }
 
     private final Endpoints.Broker broker;
     private final Endpoints.Proxy proxy;
     private final ServerProperties properties;
+    private final ClusterProperties cluster;
     private final RequestHandler handler;
+    private final ChatState state;
+    private final ReplicationLog log;
+    private final TermFile termFile;
+    private final ViewWriter views;
     private final WireCodec codec;
     private final Clocks clocks;
     private final MessageLog messageLog;
     private final MeterRegistry registry;
-    private final ClusterView cluster;
+    private final ClusterView view;
     private final Counter storageFailures;
+    private final Counter gaps;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
-    private final List<Pending> group = new ArrayList<>();
-    private volatile String storageProblem;
-    private ZMQ.Socket dealer;
-    private ZMQ.Socket pub;
+    private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
+    private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
+    private final TreeMap<Long, List<PendingWrite>> awaitingApply = new TreeMap<>();
+    private final List<ParkedFetch> parkedFetches = new ArrayList<>();
+    private final List<LogEntry> toPublish = new ArrayList<>();
+    private final List<Runnable> afterFlush = new ArrayList<>();
 
-    public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties, ZmqSettings zmq,
-                      RequestHandler handler, WireCodec codec, Clocks clocks, MessageLog messageLog,
-                      MeterRegistry registry, ClusterView cluster) {
+    private volatile Role role = Role.FOLLOWER;
+    private volatile String storageProblem;
+    private volatile long lagEntries;
+    private volatile long lagMillis;
+    private volatile boolean caughtUp;
+    private volatile long commit;
+    private volatile String upstreamName;
+    private ZMQ.Socket clients;
+    private ZMQ.Socket pub;
+    private ZMQ.Socket peers;
+    private ZMQ.Socket upstream;
+    private String upstreamAddress;
+    private CommitTracker tracker;
+    private long recoveryTarget;
+    private long fetchSentAt;
+    private long fetchedAtLeast;
+    private long forwardCounter;
+    private java.util.function.Consumer<String> electionListener = name -> { };
+
+    public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties,
+                      ClusterProperties cluster, ZmqSettings zmq, RequestHandler handler, ChatState state,
+                      ReplicationLog log, TermFile termFile, ViewWriter views, WireCodec codec, Clocks clocks,
+                      MessageLog messageLog, MeterRegistry registry, ClusterView view) {
         super("server-loop", zmq);
-        this.cluster = cluster;
         this.broker = broker;
         this.proxy = proxy;
         this.properties = properties;
+        this.cluster = cluster;
         this.handler = handler;
+        this.state = state;
+        this.log = log;
+        this.termFile = termFile;
+        this.views = views;
         this.codec = codec;
         this.clocks = clocks;
         this.messageLog = messageLog;
         this.registry = registry;
+        this.view = view;
+        this.commit = views.appliedSeq();
         this.storageFailures = Counter.builder("chat.storage.failures")
-                .description("group commits that failed; their writes were refused").register(registry);
+                .description("log writes that failed; their requests were refused").register(registry);
+        this.gaps = Counter.builder("chat.replication.gaps")
+                .description("fetch answers that did not continue this server's log").register(registry);
     }
 
-    /** A request taken into the current group, waiting for the commit. */
-    private record Pending(List<byte[]> route, Outcome outcome, long startedNanos) {
+    /** A client write this server answers once it is ordered (and applied here). */
+    private static final class PendingWrite {
+        final List<byte[]> route;
+        final String service;
+        final Service write;
+        final ObjectNode request;
+        final String id;
+        final long receivedNanos;
+        long sentAt;
+        long seq;
+        Object reply;
+        LogEntry publish;
+
+        PendingWrite(List<byte[]> route, String service, Service write, ObjectNode request, String id,
+                     long receivedNanos) {
+            this.route = route;
+            this.service = service;
+            this.write = write;
+            this.request = request;
+            this.id = id;
+            this.receivedNanos = receivedNanos;
+        }
     }
 
-    /** Null while storage works; otherwise why the last commit failed. */
+    /** A write another server forwarded, answered once committed. */
+    private record RemoteWrite(List<byte[]> route, String fid, Service write, LogEntry created) {
+    }
+
+    /** A follower's fetch held until there is something new (or its wait ends). */
+    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long until) {
+    }
+
+    // ---- read by other threads -------------------------------------------------------------
+
+    public Role role() {
+        return role;
+    }
+
     public String storageProblem() {
         return storageProblem;
     }
 
+    /** Entries this server is behind the coordinator (0 on the coordinator). */
+    public long lagEntries() {
+        return lagEntries;
+    }
+
+    public long lagMillis() {
+        return lagMillis;
+    }
+
+    /** True once this server held everything its coordinator had (always on the coordinator). */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public long commitSeq() {
+        return commit;
+    }
+
+    public long lastSeq() {
+        return log.lastSeq();
+    }
+
+    public long term() {
+        return termFile.term();
+    }
+
+    /** Called (on this loop) when another server asks for an election. */
+    public void onElectionRequest(java.util.function.Consumer<String> listener) {
+        this.electionListener = listener;
+    }
+
+    // ---- commands from the cluster loop -----------------------------------------------------
+
+    /** Become coordinator in {@code term}, after catching up from {@code source} up to {@code sourceSeq} if it is ahead. */
+    public void lead(long term, String source, long sourceSeq) {
+        execute(() -> {
+            try {
+                termFile.raise(term);
+            } catch (IOException e) {
+                failStorage(e);
+                return;
+            }
+            tracker = null;
+            if (source != null && sourceSeq > log.lastSeq()) {
+                role = Role.RECOVERING;
+                recoveryTarget = sourceSeq;
+                connectUpstream(source, source);
+                super.log.info("term {}: recovering entries {}..{} from {} before ordering", term,
+                        log.lastSeq() + 1, sourceSeq, source);
+                sendFetch();
+            } else {
+                startLeading();
+            }
+        });
+    }
+
+    /** Follow coordinator {@code name} at {@code address}. */
+    public void follow(String name, String address) {
+        execute(() -> {
+            if (role == Role.LEADER || role == Role.RECOVERING) {
+                super.log.info("stepping down: {} is coordinator", name);
+                stepDown();
+            }
+            role = Role.FOLLOWER;
+            if (!address.equals(upstreamAddress)) {
+                connectUpstream(name, address);
+                caughtUp = false;
+                resendForwards();
+                sendFetch();
+            }
+        });
+    }
+
+    // ---- loop ---------------------------------------------------------------------------------
+
     @Override
     protected void open() {
-        dealer = socket(SocketType.DEALER);
-        dealer.connect(broker.backend());
+        clients = socket(SocketType.DEALER);
+        clients.connect(broker.backend());
         pub = socket(SocketType.PUB);
         pub.connect(proxy.xsub());
-        whenReadable(dealer, this::serveGroup);
-        log.info("serving requests from {} | publishing to {}", broker.backend(), proxy.xsub());
+        peers = socket(SocketType.ROUTER);
+        peers.bind("tcp://*:" + cluster.peer().port());
+        whenReadable(clients, this::serveClients);
+        whenReadable(peers, this::servePeers);
+        super.log.info("serving requests from {} | publishing to {} | peers on tcp://*:{} (advertised {})",
+                broker.backend(), proxy.xsub(), cluster.peer().port(), cluster.peer().address());
     }
 
-    private void serveGroup() {
+    @Override
+    protected void onTick(long now) {
+        if (role == Role.LEADER) {
+            answerExpiredFetches(now);
+        } else if (upstream != null && now - fetchSentAt > properties.replication().retryAfter().toMillis()) {
+            sendFetch();
+        }
+        if (role == Role.FOLLOWER && upstream != null) {
+            for (PendingWrite p : forwards.values()) {
+                if (now - p.sentAt > properties.replication().retryAfter().toMillis()) {
+                    sendForward(p);
+                }
+            }
+        }
+        if (role != Role.LEADER && upstream == null) {
+            lagEntries = 0;
+        }
+    }
+
+    private void serveClients() {
         int max = properties.storage().maxBatch();
         List<byte[]> frames;
-        while (group.size() < max && (frames = receive()) != null) {
-            group.add(take(frames));
+        int handled = 0;
+        while (handled < max && (frames = receive(clients)) != null) {
+            handled++;
+            takeClientRequest(frames);
         }
-        if (group.isEmpty()) {
-            return;
-        }
-        boolean durable = commit();
-        for (Pending p : group) {
-            answer(p, durable);
-        }
-        cluster.countClientRequests(group.size());
-        group.clear();
+        view.countClientRequests(handled);
+        endOfGroup();
     }
 
-    private List<byte[]> receive() {
-        byte[] first = dealer.recv(ZMQ.DONTWAIT);
+    private void servePeers() {
+        List<byte[]> frames;
+        int handled = 0;
+        while (handled < properties.storage().maxBatch() && (frames = receive(peers)) != null) {
+            handled++;
+            Route route = Route.split(frames);
+            byte[] body = route.singleBody();
+            if (body == null) {
+                reply(peers, route.envelope(), Service.ERROR.wireName(),
+                        Replies.Status.error("expected one body frame"), PEER);
+                continue;
+            }
+            takePeerRequest(route.envelope(), body);
+        }
+        endOfGroup();
+    }
+
+    private void serveUpstream() {
+        List<byte[]> frames;
+        int handled = 0;
+        while (handled < properties.storage().maxBatch() && upstream != null && (frames = receive(upstream)) != null) {
+            handled++;
+            byte[] body = frames.get(frames.size() - 1);
+            try {
+                Envelope envelope = codec.decode(body);
+                clocks.received(envelope.stamp());
+                if (ReplicaMessages.FETCH.equals(envelope.service())) {
+                    takeEntries(codec.body(envelope, ReplicaMessages.Entries.class));
+                } else if (ReplicaMessages.FORWARD.equals(envelope.service())) {
+                    takeForwarded(codec.body(envelope, ReplicaMessages.Forwarded.class));
+                }
+            } catch (WireFormatException e) {
+                super.log.warn("unreadable answer from {}: {}", upstreamName, e.getMessage());
+            }
+        }
+        endOfGroup();
+    }
+
+    /** After a group: make the log durable, then answer, publish and tell followers. */
+    private void endOfGroup() {
+        boolean appended = log.lastSeq() > log.durableSeq();
+        if (appended && role == Role.LEADER) {
+            answerParkedFetches(false);
+        }
+        if (appended) {
+            try {
+                log.flush();
+                storageProblem = null;
+            } catch (IOException e) {
+                failStorage(e);
+            }
+        }
+        if (role == Role.LEADER) {
+            advanceCommit(tracker.durable(view.self(), log.durableSeq()));
+        } else if (appended) {
+            releaseApplied();
+            if (upstream != null) {
+                sendFetch();
+            }
+        }
+        afterFlush.forEach(Runnable::run);
+        afterFlush.clear();
+        writeViews();
+        publishCommitted();
+    }
+
+    // ---- clients ------------------------------------------------------------------------------
+
+    private void takeClientRequest(List<byte[]> frames) {
+        long started = System.nanoTime();
+        Route route = Route.split(frames);
+        byte[] body = route.singleBody();
+        Outcome outcome = body == null
+                ? Outcome.reply(Service.ERROR.wireName(), Replies.Status.error(
+                "expected one body frame after the envelope, got " + route.body().size()))
+                : handler.handle(body);
+        if (!outcome.needsOrdering()) {
+            answerClient(route.envelope(), outcome.service(), outcome.reply(), started);
+            return;
+        }
+        ObjectNode request = outcome.request();
+        String id = request.path("id").asText(null);
+        if (id == null || id.isEmpty()) {
+            id = view.self() + ":" + (++forwardCounter) + ":" + started;
+            request.put("id", id);
+        }
+        PendingWrite write = new PendingWrite(route.envelope(), outcome.service(), outcome.write(), request, id,
+                started);
+        if (role == Role.LEADER) {
+            orderLocal(write);
+        } else {
+            forwards.put(id, write);
+            if (upstream != null && role == Role.FOLLOWER) {
+                sendForward(write);
+            }
+        }
+    }
+
+    private void orderLocal(PendingWrite write) {
+        Sequencer.Decision decision = order(write.write, write.request, write.id);
+        if (decision == null) {
+            answerClient(write.route, write.service, WriteErrors.reply(write.write, "malformed request"),
+                    write.receivedNanos);
+            return;
+        }
+        if (decision.refusal() != null) {
+            answerClient(write.route, write.service, decision.refusal(), write.receivedNanos);
+            return;
+        }
+        write.reply = WriteErrors.success(write.write);
+        if (decision.entry() != null) {
+            write.seq = decision.entry().seq();
+            write.publish = decision.entry();
+        } else {
+            write.seq = decision.existingSeq();
+        }
+        if (write.seq <= commit) {
+            answerPending(write);
+        } else {
+            awaitingCommit.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
+        }
+    }
+
+    /** Orders a write in this term: a new entry is appended to the log and applied. Null if unreadable. */
+    private Sequencer.Decision order(Service service, ObjectNode request, String id) {
+        Object body;
+        try {
+            body = codec.bodyOf(request, Sequencer.requestType(service));
+        } catch (WireFormatException e) {
+            return null;
+        }
+        Sequencer.Decision decision = Sequencer.order(state, clocks, termFile.term(), service, body, id);
+        if (decision.entry() != null) {
+            log.append(decision.entry());
+            state.apply(decision.entry());
+        }
+        return decision;
+    }
+
+    private void answerPending(PendingWrite write) {
+        answerClient(write.route, write.service, write.reply, write.receivedNanos);
+        if (write.publish != null) {
+            toPublish.add(write.publish);
+        }
+    }
+
+    private void answerClient(List<byte[]> route, String service, Object reply, long startedNanos) {
+        reply(clients, route, service, reply, CLIENT);
+        timer(service, reply).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    // ---- peers --------------------------------------------------------------------------------
+
+    private void takePeerRequest(List<byte[]> route, byte[] body) {
+        Envelope request;
+        try {
+            request = codec.decode(body);
+        } catch (WireFormatException e) {
+            messageLog.receivedInvalid(PEER, body.length, e.getMessage());
+            reply(peers, route, Service.ERROR.wireName(), Replies.Status.error(e.getMessage()), PEER);
+            return;
+        }
+        clocks.received(request.stamp());
+        String service = request.service();
+        try {
+            switch (service) {
+                case ReplicaMessages.FETCH -> takeFetch(route, codec.body(request, ReplicaMessages.Fetch.class));
+                case ReplicaMessages.FORWARD -> takeForward(route, codec.body(request, ReplicaMessages.Forward.class));
+                case ReplicaMessages.STATUS -> reply(peers, route, service,
+                        status(codec.body(request, ReplicaMessages.StatusRequest.class)), PEER);
+                default -> {
+                    messageLog.received(PEER, request);
+                    reply(peers, route, service, peerService(request), PEER);
+                }
+            }
+        } catch (WireFormatException e) {
+            reply(peers, route, service, Replies.Status.error(e.getMessage()), PEER);
+        }
+    }
+
+    private Object peerService(Envelope request) throws WireFormatException {
+        Service service = request.knownService().orElse(null);
+        if (service == Service.CLOCK) {
+            return new Replies.Clock(clocks.physical().millis());
+        }
+        if (service == Service.ELECTION) {
+            electionListener.accept(view.self());
+            return new Replies.Election(caughtUp || role == Role.LEADER ? "OK" : "CATCHING-UP");
+        }
+        if (service == Service.SYNC) {
+            Requests.Sync sync = codec.body(request, Requests.Sync.class);
+            if (sync.adjust() == null) {
+                return Replies.Status.error("field 'adjust' (milliseconds) is missing");
+            }
+            clocks.physical().adjust(sync.adjust());
+            if (messageLog.enabled() || Math.abs(sync.adjust()) >= 5) {
+                super.log.info("clock synced with coordinator {}: offset {} ms, lamport {}", sync.coordinator(),
+                        sync.adjust(), clocks.lamport().current());
+            }
+            return Replies.Status.success();
+        }
+        return Replies.Status.error("unknown service '" + request.service() + "'");
+    }
+
+    /** Adopts a proposed term (so an older coordinator's entries are refused from now on) and tells how far the log goes. */
+    private ReplicaMessages.Status status(ReplicaMessages.StatusRequest request) {
+        if (request.term() > termFile.term()) {
+            try {
+                termFile.raise(request.term());
+            } catch (IOException e) {
+                failStorage(e);
+            }
+            if (role == Role.LEADER) {
+                super.log.warn("{} proposes term {}: stepping down", request.node(), request.term());
+                stepDown();
+            }
+        }
+        return new ReplicaMessages.Status(view.self(), termFile.term(), log.durableSeq(),
+                log.termAt(log.durableSeq()), caughtUp || role == Role.LEADER);
+    }
+
+    /** A follower (or a recovering coordinator) asks for entries after its last one. */
+    private void takeFetch(List<byte[]> route, ReplicaMessages.Fetch fetch) {
+        if (fetch.term() > termFile.term() && role == Role.LEADER) {
+            super.log.warn("{} is in term {}, later than this coordinator's {}: stepping down",
+                    fetch.node(), fetch.term(), termFile.term());
+            stepDown();
+            role = Role.FOLLOWER;
+        }
+        boolean serving = role == Role.LEADER || (role == Role.FOLLOWER && fetch.term() > termFile.term());
+        if (!serving) {
+            reply(peers, route, ReplicaMessages.FETCH, entries(List.of(), null,
+                    role == Role.RECOVERING ? "recovering" : "not coordinator"), PEER);
+            return;
+        }
+        Long truncate = LogMatch.truncateTo(log, fetch.lastSeq(), fetch.lastTerm());
+        if (truncate != null) {
+            reply(peers, route, ReplicaMessages.FETCH, entries(List.of(), truncate, null), PEER);
+            return;
+        }
+        if (role == Role.LEADER) {
+            advanceCommit(tracker.durable(fetch.node(), Math.min(fetch.durable(), fetch.lastSeq())));
+        }
+        List<byte[]> lines = read(fetch.lastSeq());
+        if (lines.isEmpty() && role == Role.LEADER) {
+            parkedFetches.add(new ParkedFetch(route, fetch,
+                    System.currentTimeMillis() + properties.replication().fetchWait().toMillis()));
+            return;
+        }
+        reply(peers, route, ReplicaMessages.FETCH, entries(lines, null, null), PEER);
+    }
+
+    private List<byte[]> read(long after) {
+        return log.read(after, properties.replication().fetchEntries(),
+                (int) properties.replication().fetchBytes().toBytes());
+    }
+
+    private ReplicaMessages.Entries entries(List<byte[]> lines, Long truncate, String refused) {
+        return new ReplicaMessages.Entries(view.self(), termFile.term(), log.durableSeq(), commit,
+                clocks.physical().millis(), lines, truncate, refused);
+    }
+
+    /** Answers held fetches: those with new entries, and (when {@code all}) every one, e.g. for a new commit. */
+    private void answerParkedFetches(boolean all) {
+        Iterator<ParkedFetch> it = parkedFetches.iterator();
+        while (it.hasNext()) {
+            ParkedFetch parked = it.next();
+            List<byte[]> lines = read(parked.fetch().lastSeq());
+            if (!lines.isEmpty() || all) {
+                it.remove();
+                reply(peers, parked.route(), ReplicaMessages.FETCH, entries(lines, null, null), PEER);
+            }
+        }
+    }
+
+    private void answerExpiredFetches(long now) {
+        Iterator<ParkedFetch> it = parkedFetches.iterator();
+        while (it.hasNext()) {
+            ParkedFetch parked = it.next();
+            if (now >= parked.until()) {
+                it.remove();
+                reply(peers, parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, null), PEER);
+            }
+        }
+    }
+
+    private void takeForward(List<byte[]> route, ReplicaMessages.Forward forward) {
+        Service service = Service.of(forward.service()).filter(Service::isWrite).orElse(null);
+        if (role != Role.LEADER || service == null) {
+            reply(peers, route, ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(forward.fid(), 0, null, null,
+                    service == null ? "not a write" : "not coordinator"), PEER);
+            return;
+        }
+        String id = forward.request().path("id").asText(forward.fid());
+        Sequencer.Decision decision = order(service, forward.request(), id);
+        if (decision == null || decision.refusal() != null) {
+            Object refusal = decision == null ? WriteErrors.reply(service, "malformed request") : decision.refusal();
+            reply(peers, route, ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(forward.fid(), 0,
+                    codec.tree(refusal), null, null), PEER);
+            return;
+        }
+        long seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
+        RemoteWrite remote = new RemoteWrite(route, forward.fid(), service, decision.entry());
+        if (seq <= commit) {
+            answerRemote(remote, seq);
+        } else {
+            awaitingCommit.computeIfAbsent(seq, s -> new ArrayList<>()).add(remote);
+        }
+    }
+
+    private void answerRemote(RemoteWrite remote, long seq) {
+        byte[] entry = remote.created() == null ? null : ReplicationLog.encode(remote.created());
+        reply(peers, remote.route(), ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(remote.fid(), seq,
+                codec.tree(WriteErrors.success(remote.write())), entry, null), PEER);
+    }
+
+    // ---- coordinator ------------------------------------------------------------------------
+
+    private void startLeading() {
+        role = Role.LEADER;
+        caughtUp = true;
+        lagEntries = 0;
+        lagMillis = 0;
+        closeUpstream();
+        tracker = new CommitTracker(properties.replication().minAcks(), commit);
+        super.log.info("ordering writes in term {} from seq {}", termFile.term(), log.lastSeq() + 1);
+        List<PendingWrite> waiting = new ArrayList<>(forwards.values());
+        forwards.clear();
+        waiting.forEach(this::orderLocal);
+        afterFlush.add(() -> advanceCommit(tracker.durable(view.self(), log.durableSeq())));
+    }
+
+    private void advanceCommit(long newCommit) {
+        if (newCommit <= commit && awaitingCommit.isEmpty()) {
+            return;
+        }
+        boolean moved = newCommit > commit;
+        commit = Math.max(commit, newCommit);
+        Map<Long, List<Object>> due = awaitingCommit.headMap(commit, true);
+        for (Map.Entry<Long, List<Object>> e : due.entrySet()) {
+            for (Object waiting : e.getValue()) {
+                if (waiting instanceof PendingWrite p) {
+                    answerPending(p);
+                } else if (waiting instanceof RemoteWrite r) {
+                    answerRemote(r, e.getKey());
+                }
+            }
+        }
+        due.clear();
+        if (moved) {
+            answerParkedFetches(true);
+        }
+    }
+
+    /** No longer coordinator: hand waiting writes to whoever leads next; their ids keep them single. */
+    private void stepDown() {
+        for (List<Object> waiting : awaitingCommit.values()) {
+            for (Object w : waiting) {
+                if (w instanceof PendingWrite p) {
+                    forwards.put(p.id, p);
+                } else if (w instanceof RemoteWrite r) {
+                    reply(peers, r.route(), ReplicaMessages.FORWARD,
+                            new ReplicaMessages.Forwarded(r.fid(), 0, null, null, "coordinator changed"), PEER);
+                }
+            }
+        }
+        awaitingCommit.clear();
+        for (ParkedFetch parked : parkedFetches) {
+            reply(peers, parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"), PEER);
+        }
+        parkedFetches.clear();
+        tracker = null;
+        role = Role.FOLLOWER;
+    }
+
+    // ---- follower -----------------------------------------------------------------------------
+
+    private void connectUpstream(String name, String address) {
+        closeUpstream();
+        upstream = socket(SocketType.DEALER);
+        upstream.connect(address);
+        upstreamAddress = address;
+        upstreamName = name;
+        whenReadable(upstream, this::serveUpstream);
+    }
+
+    private void closeUpstream() {
+        if (upstream != null) {
+            unregister(upstream);
+            closeSocket(upstream);
+            upstream = null;
+            upstreamAddress = null;
+            upstreamName = null;
+        }
+    }
+
+    private void sendFetch() {
+        fetchSentAt = System.currentTimeMillis();
+        ReplicaMessages.Fetch fetch = new ReplicaMessages.Fetch(view.self(), termFile.term(), log.lastSeq(),
+                log.lastTerm(), log.durableSeq());
+        send(upstream, ReplicaMessages.FETCH, fetch);
+    }
+
+    private void sendForward(PendingWrite write) {
+        write.sentAt = System.currentTimeMillis();
+        send(upstream, ReplicaMessages.FORWARD, new ReplicaMessages.Forward(view.self(), termFile.term(), write.id,
+                write.write.wireName(), write.request));
+    }
+
+    private void resendForwards() {
+        if (upstream != null) {
+            forwards.values().forEach(this::sendForward);
+        }
+    }
+
+    /** Entries from the coordinator (or the recovery source): append those that continue the log. */
+    private void takeEntries(ReplicaMessages.Entries answer) {
+        if (answer.refused() != null) {
+            retrySoon();
+            return;
+        }
+        if (answer.term() < termFile.term() && role == Role.FOLLOWER) {
+            super.log.warn("ignoring entries from {} in old term {} (this server is in term {})", answer.node(),
+                    answer.term(), termFile.term());
+            return;
+        }
+        try {
+            if (role == Role.FOLLOWER) {
+                termFile.raise(answer.term());
+            }
+            if (answer.truncate() != null) {
+                truncateTo(answer.truncate());
+                afterFlush.add(this::sendFetch);
+                return;
+            }
+        } catch (IOException e) {
+            failStorage(e);
+            return;
+        }
+        List<byte[]> lines = answer.entries() == null ? List.of() : answer.entries();
+        for (byte[] line : lines) {
+            long seq = ReplicationLog.seqOf(line);
+            if (seq <= log.lastSeq()) {
+                continue;
+            }
+            LogEntry entry = seq == log.lastSeq() + 1 ? ReplicationLog.parse(line) : null;
+            if (entry == null) {
+                gaps.increment();
+                super.log.warn("entry {} from {} does not continue the log at {}: asking again", seq, answer.node(),
+                        log.lastSeq());
+                break;
+            }
+            log.appendLine(entry, line);
+            state.apply(entry);
+            clocks.lamport().advanceTo(entry.clock());
+        }
+        if (role == Role.FOLLOWER) {
+            commit = Math.max(commit, Math.min(answer.commit(), log.lastSeq()));
+        }
+        fetchedAtLeast = Math.max(fetchedAtLeast, answer.lastSeq());
+        lagEntries = Math.max(0, answer.lastSeq() - log.lastSeq());
+        lagMillis = lagEntries == 0 || lines.isEmpty() ? 0
+                : Math.max(0, answer.now() - lastTimestamp(lines));
+        if (lagEntries == 0 && role == Role.FOLLOWER && !caughtUp) {
+            caughtUp = true;
+            super.log.info("caught up with {} at seq {}", answer.node(), log.lastSeq());
+        }
+        if (role == Role.RECOVERING && log.lastSeq() >= recoveryTarget) {
+            afterFlush.add(this::startLeading);
+        } else if (lines.isEmpty() && upstream != null) {
+            sendFetch();
+        }
+    }
+
+    /** The answering server could not serve yet (recovering, or not coordinator): ask again shortly. */
+    private void retrySoon() {
+        fetchSentAt = System.currentTimeMillis() - properties.replication().retryAfter().toMillis() + RETRY_SOON_MS;
+    }
+
+    private long lastTimestamp(List<byte[]> lines) {
+        LogEntry last = ReplicationLog.parse(lines.get(lines.size() - 1));
+        return last == null ? 0 : last.timestamp().toEpochMilli();
+    }
+
+    private void truncateTo(long seq) throws IOException {
+        super.log.warn("the coordinator's log differs after seq {}: cutting this server's log back", seq);
+        log.truncateAfter(seq);
+        state.rebuild(log::forEach);
+    }
+
+    private void takeForwarded(ReplicaMessages.Forwarded answer) {
+        PendingWrite write = forwards.get(answer.fid());
+        if (write == null) {
+            return;
+        }
+        if (answer.refused() != null) {
+            write.sentAt = System.currentTimeMillis() - properties.replication().retryAfter().toMillis() + RETRY_SOON_MS;
+            return;
+        }
+        forwards.remove(answer.fid());
+        try {
+            write.reply = codec.bodyOf(answer.reply(), replyType(write.write));
+        } catch (WireFormatException e) {
+            write.reply = WriteErrors.reply(write.write, "unreadable answer from the coordinator");
+        }
+        write.seq = answer.seq();
+        write.publish = answer.entry() == null ? null : ReplicationLog.parse(answer.entry());
+        if (write.seq == 0 || write.seq <= log.lastSeq()) {
+            answerPending(write);
+        } else {
+            awaitingApply.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
+        }
+    }
+
+    private static Class<?> replyType(Service write) {
+        return write == Service.PUBLISH || write == Service.MESSAGE ? Replies.Ack.class : Replies.Status.class;
+    }
+
+    /** Answers forwarded writes whose entry this server now holds too (so it reads its own writes). */
+    private void releaseApplied() {
+        Map<Long, List<PendingWrite>> due = awaitingApply.headMap(log.lastSeq(), true);
+        due.values().forEach(list -> list.forEach(this::answerPending));
+        due.clear();
+    }
+
+    // ---- shared -------------------------------------------------------------------------------
+
+    private void writeViews() {
+        long upTo = Math.min(commit, log.durableSeq());
+        if (upTo <= views.appliedSeq()) {
+            return;
+        }
+        try {
+            for (byte[] line : log.read(views.appliedSeq(), Integer.MAX_VALUE, Integer.MAX_VALUE)) {
+                LogEntry entry = ReplicationLog.parse(line);
+                if (entry == null || entry.seq() > upTo) {
+                    break;
+                }
+                views.apply(entry);
+            }
+            views.commit();
+        } catch (IOException e) {
+            failStorage(e);
+        }
+    }
+
+    private void publishCommitted() {
+        for (LogEntry entry : toPublish) {
+            publish(entry);
+        }
+        toPublish.clear();
+    }
+
+    private void publish(LogEntry entry) {
+        Stamp stamp = new Stamp(entry.timestamp(), entry.clock());
+        String topic;
+        String service;
+        Object body;
+        if (entry.op() == io.zchat.server.log.Op.PUBLISH) {
+            topic = entry.channel();
+            service = Service.PUBLISH.wireName();
+            body = new Publications.Post(entry.user(), entry.channel(), entry.message());
+        } else if (entry.op() == io.zchat.server.log.Op.MESSAGE) {
+            topic = entry.dst();
+            service = Service.MESSAGE.wireName();
+            body = new Publications.Direct(entry.src(), entry.dst(), entry.message());
+        } else {
+            return;
+        }
+        pub.send(topic.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE);
+        pub.send(codec.encode(service, body, stamp), 0);
+        messageLog.sent("[" + topic + "]", service, body, stamp);
+    }
+
+    private void reply(ZMQ.Socket socket, List<byte[]> route, String service, Object body, String peer) {
+        Stamp stamp = clocks.stamp();
+        for (byte[] frame : route) {
+            socket.send(frame, ZMQ.SNDMORE);
+        }
+        socket.send(codec.encode(service, body, stamp), 0);
+        if (socket != peers || !isReplication(service)) {
+            messageLog.sent(peer, service, body, stamp);
+        }
+    }
+
+    private void send(ZMQ.Socket socket, String service, Object body) {
+        socket.send(new byte[0], ZMQ.SNDMORE);
+        socket.send(codec.encode(service, body, clocks.stamp()), 0);
+    }
+
+    private static boolean isReplication(String service) {
+        return ReplicaMessages.FETCH.equals(service) || ReplicaMessages.STATUS.equals(service);
+    }
+
+    private static List<byte[]> receive(ZMQ.Socket socket) {
+        byte[] first = socket.recv(ZMQ.DONTWAIT);
         if (first == null) {
             return null;
         }
         List<byte[]> frames = new ArrayList<>(4);
         frames.add(first);
-        while (dealer.hasReceiveMore()) {
-            frames.add(dealer.recv());
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv());
         }
         return frames;
     }
 
-    /** Splits routing envelope (up to the empty delimiter) from the body, then handles the body. */
-    private Pending take(List<byte[]> frames) {
-        long started = System.nanoTime();
-        int delimiter = -1;
-        for (int i = 0; i < frames.size(); i++) {
-            if (frames.get(i).length == 0) {
-                delimiter = i;
-                break;
-            }
-        }
-        int bodyStart = delimiter >= 0 ? delimiter + 1 : frames.size() - 1;
-        List<byte[]> route = new ArrayList<>(frames.subList(0, bodyStart));
-        int bodyFrames = frames.size() - bodyStart;
-        Outcome outcome;
-        if (bodyFrames != 1) {
-            outcome = Outcome.reply(Service.ERROR.wireName(), Replies.Status.error(
-                    "expected one body frame after the envelope, got " + bodyFrames));
-        } else {
-            outcome = handler.handle(frames.get(bodyStart));
-        }
-        return new Pending(route, outcome, started);
-    }
-
-    private boolean commit() {
-        boolean anyWrite = group.stream().anyMatch(p -> p.outcome().isWrite());
-        try {
-            handler.commit();
-            storageProblem = null;
-            return true;
-        } catch (IOException | RuntimeException e) {
-            storageFailures.increment();
-            storageProblem = e.getMessage();
-            log.error("commit of {} request(s) failed; refusing their writes", group.size(), e);
-            return !anyWrite;
-        }
-    }
-
-    private void answer(Pending p, boolean durable) {
-        Outcome outcome = p.outcome();
-        Object reply = outcome.reply();
-        if (!durable && outcome.isWrite()) {
-            reply = Replies.Ack.error("the server could not store this message; try again");
-        }
-        Stamp stamp = clocks.stamp();
-        for (byte[] frame : p.route()) {
-            dealer.send(frame, ZMQ.SNDMORE);
-        }
-        dealer.send(codec.encode(outcome.service(), reply, stamp), 0);
-        messageLog.sent(CLIENT, outcome.service(), reply, stamp);
-        if (durable && outcome.isWrite()) {
-            publish(outcome.entry());
-        }
-        timer(outcome.service(), reply).record(System.nanoTime() - p.startedNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void publish(StoredEntry entry) {
-        Stamp stamp = new Stamp(entry.timestamp(), entry.clock());
-        String topic;
-        String service;
-        Object body;
-        if (entry.isPost()) {
-            topic = entry.channel();
-            service = Service.PUBLISH.wireName();
-            body = new Publications.Post(entry.user(), entry.channel(), entry.message());
-        } else {
-            topic = entry.dst();
-            service = Service.MESSAGE.wireName();
-            body = new Publications.Direct(entry.src(), entry.dst(), entry.message());
-        }
-        pub.send(topic.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE);
-        pub.send(codec.encode(service, body, stamp), 0);
-        messageLog.sent("[" + topic + "]", service, body, stamp);
+    private void failStorage(Exception e) {
+        storageFailures.increment();
+        storageProblem = e.getMessage();
+        super.log.error("storage failure", e);
     }
 
     private Timer timer(String service, Object reply) {

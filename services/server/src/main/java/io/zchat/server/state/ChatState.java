@@ -1,151 +1,119 @@
 package io.zchat.server.state;
 
-import io.zchat.server.store.RegistrySnapshot;
+import io.zchat.server.log.LogEntry;
 import io.zchat.server.store.StoredEntry;
 import io.zchat.shared.names.NameRules;
 import io.zchat.shared.wire.HistoryEntry;
 import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
-import io.zchat.shared.wire.Stamp;
 
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
- * The chat domain held by one server: users, channels, and the ordered entries (posts and direct
- * messages), with the rules that decide whether a write is accepted. Owned by one thread.
+ * The chat domain held by one server, built by applying the replicated log in order: users,
+ * channels, the latest entries of each topic, and the ids of recent writes. The coordinator
+ * checks a write against it before ordering; every server applies the ordered entries the same
+ * way. Owned by one thread.
  */
 public final class ChatState {
     public static final String DEFAULT_CHANNEL = "general";
     public static final int MAX_MESSAGE_LENGTH = 8192;
     public static final int HISTORY_DEFAULT = 100;
     public static final int HISTORY_MAX = 1000;
-    private static final int LOGINS_KEPT = 20;
     private static final int REMEMBERED_IDS = 100_000;
 
-    private final Map<String, UserInfo> users = new LinkedHashMap<>();
+    private final Set<String> users = new LinkedHashSet<>();
     private final Set<String> channels = new LinkedHashSet<>();
-    private final HistoryIndex history = new HistoryIndex(HISTORY_MAX);
-    private final RecentReplies recent = new RecentReplies(REMEMBERED_IDS);
+    private HistoryIndex history = new HistoryIndex(HISTORY_MAX);
+    private RecentIds recent = new RecentIds(REMEMBERED_IDS);
     private final BiConsumer<Boolean, Consumer<StoredEntry>> diskScan;
     private long lastSeq;
     private long lastClock;
-    private boolean registryDirty;
 
     /** @param diskScan streams the stored posts ({@code true}) or direct messages from disk */
-    public ChatState(RegistrySnapshot registry, BiConsumer<Boolean, Consumer<StoredEntry>> diskScan) {
+    public ChatState(BiConsumer<Boolean, Consumer<StoredEntry>> diskScan) {
         this.diskScan = diskScan;
-        if (registry == null) {
-            channels.add(DEFAULT_CHANNEL);
-            registryDirty = true;
-        } else {
-            registry.channels().forEach(channels::add);
-            for (RegistrySnapshot.User u : registry.users()) {
-                users.put(u.name(), new UserInfo(u.loginCount(), new ArrayDeque<>(u.logins())));
-            }
-        }
+        channels.add(DEFAULT_CHANNEL);
     }
 
-    /** A write's outcome: the reply to send and, when accepted, the entry to store and publish. */
-    public record Write(Object reply, StoredEntry entry) {
-        static Write rejected(Object reply) {
-            return new Write(reply, null);
+    /** Applies an ordered entry (the next in the log). */
+    public void apply(LogEntry entry) {
+        switch (entry.op()) {
+            case LOGIN -> users.add(entry.user());
+            case CHANNEL -> channels.add(entry.channel());
+            case PUBLISH, MESSAGE -> history.add(entry.toStored());
         }
-
-        public boolean accepted() {
-            return entry != null;
-        }
-    }
-
-    /** Rebuilds memory from an entry read back from disk at start. */
-    public void replay(StoredEntry entry) {
-        history.add(entry);
-        recent.remember(entry.id(), Replies.Ack.ok());
-        lastSeq = Math.max(lastSeq, entry.seq());
+        recent.remember(entry.id(), entry.seq());
+        lastSeq = entry.seq();
         lastClock = Math.max(lastClock, entry.clock());
     }
 
-    /** The reply given to an id already applied, if any. */
-    public Optional<Object> replyTo(String id) {
-        return recent.replyTo(id);
+    /** Forgets everything and applies the given entries again (after the log was cut back). */
+    public void rebuild(Consumer<Consumer<LogEntry>> entries) {
+        users.clear();
+        channels.clear();
+        channels.add(DEFAULT_CHANNEL);
+        history = new HistoryIndex(HISTORY_MAX);
+        recent = new RecentIds(REMEMBERED_IDS);
+        lastSeq = 0;
+        lastClock = 0;
+        entries.accept(this::apply);
     }
 
-    public Replies.Status login(String user, String id, Instant now) {
+    /** The seq of the entry a write id was ordered as, if it was (recently). */
+    public Optional<Long> seqOf(String id) {
+        return recent.seqOf(id);
+    }
+
+    public Optional<String> loginProblem(String user) {
         Optional<String> problem = NameRules.problem("user", user);
-        if (problem.isPresent()) {
-            return Replies.Status.error(problem.get());
+        if (problem.isEmpty() && channels.contains(user)) {
+            problem = Optional.of("'" + user + "' is a channel name");
         }
-        if (channels.contains(user)) {
-            return Replies.Status.error("'" + user + "' is a channel name");
-        }
-        UserInfo info = users.computeIfAbsent(user, u -> new UserInfo(0, new ArrayDeque<>()));
-        info.loggedIn(now);
-        registryDirty = true;
-        Replies.Status reply = Replies.Status.success();
-        recent.remember(id, reply);
-        return reply;
+        return problem;
     }
 
-    public Replies.Status createChannel(String channel, String id) {
+    public Optional<String> channelProblem(String channel) {
         Optional<String> problem = NameRules.problem("channel", channel);
         if (problem.isPresent()) {
-            return Replies.Status.error(problem.get());
+            return problem;
         }
         if (channels.contains(channel)) {
-            return Replies.Status.error("channel '" + channel + "' already exists");
+            return Optional.of("channel '" + channel + "' already exists");
         }
-        if (users.containsKey(channel)) {
-            return Replies.Status.error("'" + channel + "' is a user name");
+        if (users.contains(channel)) {
+            return Optional.of("'" + channel + "' is a user name");
         }
-        channels.add(channel);
-        registryDirty = true;
-        Replies.Status reply = Replies.Status.success();
-        recent.remember(id, reply);
-        return reply;
+        return Optional.empty();
     }
 
-    public Write post(Requests.Publish request, Supplier<Stamp> stamp) {
+    public Optional<String> postProblem(Requests.Publish request) {
         Optional<String> problem = messageProblem(request.message());
-        if (problem.isEmpty() && !users.containsKey(request.user())) {
+        if (problem.isEmpty() && !users.contains(request.user())) {
             problem = Optional.of(unknownUser(request.user()));
         }
         if (problem.isEmpty() && !channels.contains(request.channel())) {
             problem = Optional.of("unknown channel '" + request.channel() + "'");
         }
-        if (problem.isPresent()) {
-            return Write.rejected(Replies.Ack.error(problem.get()));
-        }
-        Stamp s = stamp.get();
-        return accept(StoredEntry.post(lastSeq + 1, request.id(), request.user(), request.channel(),
-                request.message(), s.timestamp(), s.clock()));
+        return problem;
     }
 
-    public Write direct(Requests.Message request, Supplier<Stamp> stamp) {
+    public Optional<String> directProblem(Requests.Message request) {
         Optional<String> problem = messageProblem(request.message());
-        if (problem.isEmpty() && !users.containsKey(request.src())) {
+        if (problem.isEmpty() && !users.contains(request.src())) {
             problem = Optional.of(unknownUser(request.src()));
         }
-        if (problem.isEmpty() && !users.containsKey(request.dst())) {
+        if (problem.isEmpty() && !users.contains(request.dst())) {
             problem = Optional.of(unknownUser(request.dst()));
         }
-        if (problem.isPresent()) {
-            return Write.rejected(Replies.Ack.error(problem.get()));
-        }
-        Stamp s = stamp.get();
-        return accept(StoredEntry.direct(lastSeq + 1, request.id(), request.src(), request.dst(),
-                request.message(), s.timestamp(), s.clock()));
+        return problem;
     }
 
     public Replies.History history(Requests.History request) {
@@ -158,7 +126,7 @@ public final class ChatState {
             return Replies.History.error("limit must be a positive number");
         }
         String topic = byChannel ? request.channel() : request.user();
-        if (byChannel ? !channels.contains(topic) : !users.containsKey(topic)) {
+        if (byChannel ? !channels.contains(topic) : !users.contains(topic)) {
             return Replies.History.error(byChannel ? "unknown channel '" + topic + "'" : unknownUser(topic));
         }
         List<StoredEntry> entries = history.query(byChannel, topic, limit, request.since())
@@ -169,7 +137,7 @@ public final class ChatState {
     }
 
     public List<String> users() {
-        return List.copyOf(users.keySet());
+        return List.copyOf(users);
     }
 
     public List<String> channels() {
@@ -180,28 +148,9 @@ public final class ChatState {
         return lastSeq;
     }
 
-    /** The highest Lamport clock among stored entries (the clock must never restart below it). */
+    /** The highest Lamport clock among applied entries (the clock must never restart below it). */
     public long lastClock() {
         return lastClock;
-    }
-
-    /** The registry to write, once per change: empty when nothing changed since the last call. */
-    public Optional<RegistrySnapshot> takeRegistryChange() {
-        if (!registryDirty) {
-            return Optional.empty();
-        }
-        registryDirty = false;
-        List<RegistrySnapshot.User> list = new ArrayList<>(users.size());
-        users.forEach((name, info) -> list.add(new RegistrySnapshot.User(name, info.count, List.copyOf(info.logins))));
-        return Optional.of(new RegistrySnapshot(list, List.copyOf(channels)));
-    }
-
-    private Write accept(StoredEntry entry) {
-        lastSeq = entry.seq();
-        lastClock = Math.max(lastClock, entry.clock());
-        history.add(entry);
-        recent.remember(entry.id(), Replies.Ack.ok());
-        return new Write(Replies.Ack.ok(), entry);
     }
 
     private List<StoredEntry> fromDisk(boolean byChannel, String topic, int limit, Long since) {
@@ -229,23 +178,5 @@ public final class ChatState {
 
     private static String unknownUser(String user) {
         return "unknown user '" + user + "' (log in first)";
-    }
-
-    private static final class UserInfo {
-        private long count;
-        private final Deque<Instant> logins;
-
-        UserInfo(long count, Deque<Instant> logins) {
-            this.count = count;
-            this.logins = logins;
-        }
-
-        void loggedIn(Instant now) {
-            count++;
-            logins.addLast(now);
-            while (logins.size() > LOGINS_KEPT) {
-                logins.removeFirst();
-            }
-        }
     }
 }

@@ -14,9 +14,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * A server's three files. Writes are staged and then committed as one group: appends reach the
- * OS in one write per file, registry.json is replaced atomically, and with {@link FsyncPolicy#BATCH}
- * everything is forced to disk, all before the group's replies go out. Single-threaded.
+ * The three files a user reads: publications.jsonl, messages.jsonl and registry.json, views of the
+ * committed part of the replicated log. Writes are staged and then committed as one group: appends
+ * reach the OS in one write per file and registry.json is replaced atomically; with
+ * {@link FsyncPolicy#BATCH} they are forced to disk too. Single-threaded.
  */
 public final class ChatStore implements Closeable {
     public static final String PUBLICATIONS = "publications.jsonl";
@@ -51,15 +52,19 @@ public final class ChatStore implements Closeable {
         return new ChatStore(dir, fsync, publications, messages, registry);
     }
 
-    /** Hands every stored entry to {@code entries}: all posts, then all direct messages, each in file order. */
-    public void replay(Consumer<StoredEntry> entries) throws IOException {
-        JsonLinesFile.scan(publications.path(), line -> decode(line, entries));
-        JsonLinesFile.scan(messages.path(), line -> decode(line, entries));
-    }
-
     /** The registry as read at open; null for a fresh data directory. */
     public RegistrySnapshot loadedRegistry() {
         return loadedRegistry;
+    }
+
+    /** The seq of the last stored post (or direct message), 0 when there is none. */
+    public long lastSeq(boolean posts) throws IOException {
+        byte[] line = (posts ? publications : messages).lastLine();
+        if (line == null) {
+            return 0;
+        }
+        StoredEntry entry = JSON.readValue(line, StoredEntry.class);
+        return entry == null ? 0 : entry.seq();
     }
 
     public void append(StoredEntry entry) {

@@ -28,10 +28,19 @@ public final class JsonLinesFile implements Closeable {
     private final FileChannel channel;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
     private boolean dirty;
+    /** Bytes handed to the OS so far (the file size). */
+    private long end;
 
-    private JsonLinesFile(Path path, FileChannel channel) {
+    private JsonLinesFile(Path path, FileChannel channel, long end) {
         this.path = path;
         this.channel = channel;
+        this.end = end;
+    }
+
+    /** Receives a line (without its newline) and the offset where it starts; false stops the read. */
+    @FunctionalInterface
+    public interface LineVisitor {
+        boolean visit(byte[] line, long offset);
     }
 
     /** Opens (creating if needed) for appending, first cutting a torn last line. */
@@ -47,7 +56,7 @@ public final class JsonLinesFile implements Closeable {
             channel.force(true);
         }
         channel.position(complete);
-        return new JsonLinesFile(path, channel);
+        return new JsonLinesFile(path, channel, complete);
     }
 
     /** Streams the complete lines of the file, oldest first. */
@@ -107,8 +116,62 @@ public final class JsonLinesFile implements Closeable {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
+        end += pending.size();
         pending.reset();
         dirty = true;
+    }
+
+    /** The last complete line that was flushed, or null for an empty file. */
+    public byte[] lastLine() throws IOException {
+        if (end == 0) {
+            return null;
+        }
+        long start = endOfLastLine(channel, end - 1);
+        ByteBuffer line = ByteBuffer.allocate((int) (end - 1 - start));
+        channel.read(line, start);
+        return line.array();
+    }
+
+    /** Where the next appended record will start (flushed bytes plus buffered ones). */
+    public long position() {
+        return end + pending.size();
+    }
+
+    /** Cuts the file at {@code offset} (a line start), dropping anything buffered; forced to disk. */
+    public void truncate(long offset) throws IOException {
+        pending.reset();
+        channel.truncate(offset);
+        channel.position(offset);
+        channel.force(true);
+        end = offset;
+    }
+
+    /** Reads flushed lines starting at {@code offset} (a line start) until the visitor says stop. */
+    public void readFrom(long offset, LineVisitor visitor) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        long position = offset;
+        long lineStart = offset;
+        while (position < end) {
+            chunk.clear();
+            int read = channel.read(chunk, position);
+            if (read <= 0) {
+                return;
+            }
+            for (int i = 0; i < read; i++) {
+                byte b = chunk.get(i);
+                if (b == NEWLINE) {
+                    if (!visitor.visit(line.toByteArray(), lineStart)) {
+                        return;
+                    }
+                    line.reset();
+                    lineStart = position + i + 1;
+                } else {
+                    line.write(b);
+                }
+            }
+            position += read;
+        }
     }
 
     /** Forces what was flushed to the disk. */

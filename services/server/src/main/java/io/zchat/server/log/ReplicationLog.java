@@ -1,0 +1,290 @@
+package io.zchat.server.log;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.server.store.FsyncPolicy;
+import io.zchat.server.store.JsonLinesFile;
+import io.zchat.shared.wire.WireCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The replicated log, {@code replication.jsonl}: every write in the one total order, one JSON line
+ * per entry, seq 1, 2, 3... without gaps. Lines received from the coordinator are stored byte for
+ * byte, so every server's log is identical. Keeps the latest lines in memory for the live stream,
+ * a sparse offset index for range reads (catch-up), and where each term starts (to check that a
+ * follower's log matches). Single-threaded.
+ */
+public final class ReplicationLog implements Closeable {
+    public static final String FILE = "replication.jsonl";
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationLog.class);
+    private static final ObjectMapper JSON = WireCodec.jsonMapper();
+    private static final int INDEX_EVERY = 64;
+    private static final byte[] SEQ_PREFIX = "{\"seq\":".getBytes(StandardCharsets.UTF_8);
+
+    private final JsonLinesFile file;
+    private final FsyncPolicy fsync;
+    private final int cacheSize;
+    private final Deque<byte[]> recent = new ArrayDeque<>();
+    /** First seq of each term present in the log. */
+    private final TreeMap<Long, Long> termStarts = new TreeMap<>();
+    /** offsets[i] = where the line of seq i*INDEX_EVERY+1 starts. */
+    private long[] offsets = new long[1024];
+    private volatile long lastSeq;
+    private volatile long lastTerm;
+    private volatile long durableSeq;
+
+    private ReplicationLog(JsonLinesFile file, FsyncPolicy fsync, int cacheSize) {
+        this.file = file;
+        this.fsync = fsync;
+        this.cacheSize = cacheSize;
+    }
+
+    /**
+     * Opens the log of {@code dir}, handing every entry to {@code entries} in order. A damaged or
+     * out-of-order line ends the usable log there: it and what follows are cut (peers fill it in).
+     */
+    public static ReplicationLog open(Path dir, FsyncPolicy fsync, int cacheSize, Consumer<LogEntry> entries)
+            throws IOException {
+        Files.createDirectories(dir);
+        ReplicationLog log = new ReplicationLog(JsonLinesFile.open(dir.resolve(FILE)), fsync, cacheSize);
+        long[] cut = {-1};
+        log.file.readFrom(0, (line, offset) -> {
+            LogEntry entry = parse(line);
+            if (entry == null || entry.seq() != log.lastSeq + 1) {
+                LOG.error("{}: line at byte {} is damaged or out of order; cutting the log there (after seq {})",
+                        FILE, offset, log.lastSeq);
+                cut[0] = offset;
+                return false;
+            }
+            log.remember(entry, line, offset);
+            entries.accept(entry);
+            return true;
+        });
+        if (cut[0] >= 0) {
+            log.file.truncate(cut[0]);
+        }
+        log.durableSeq = log.lastSeq;
+        return log;
+    }
+
+    /** Appends an entry ordered here (by the coordinator); returns its line. */
+    public byte[] append(LogEntry entry) {
+        byte[] line = encode(entry);
+        appendLine(entry, line);
+        return line;
+    }
+
+    /** Appends an entry received from another server, keeping its bytes. */
+    public void appendLine(LogEntry entry, byte[] line) {
+        if (entry.seq() != lastSeq + 1) {
+            throw new IllegalStateException("log gap: expected seq " + (lastSeq + 1) + ", got " + entry.seq());
+        }
+        long offset = file.position();
+        file.append(line);
+        remember(entry, line, offset);
+    }
+
+    /** Hands everything appended to the OS (and to the disk, per policy): it then survives a kill. */
+    public void flush() throws IOException {
+        file.flush();
+        if (fsync == FsyncPolicy.BATCH) {
+            file.sync();
+        }
+        durableSeq = lastSeq;
+    }
+
+    /** Up to {@code max} lines after {@code afterSeq}, oldest first, from memory or from the file. */
+    public List<byte[]> read(long afterSeq, int max, int maxBytes) {
+        long first = afterSeq + 1;
+        if (first > durableSeq) {
+            return List.of();
+        }
+        long count = Math.min(max, durableSeq - afterSeq);
+        List<byte[]> out = new ArrayList<>((int) Math.min(count, 1024));
+        long oldestCached = lastSeq - recent.size() + 1;
+        int[] bytes = {0};
+        if (first >= oldestCached) {
+            int skip = (int) (first - oldestCached);
+            int i = 0;
+            for (byte[] line : recent) {
+                if (i++ < skip) {
+                    continue;
+                }
+                if (out.size() >= count || (bytes[0] + line.length > maxBytes && !out.isEmpty())) {
+                    break;
+                }
+                out.add(line);
+                bytes[0] += line.length;
+            }
+            return out;
+        }
+        int slot = (int) ((first - 1) / INDEX_EVERY);
+        long[] seq = {slot * (long) INDEX_EVERY};
+        try {
+            file.readFrom(offsets[slot], (line, offset) -> {
+                seq[0]++;
+                if (seq[0] < first) {
+                    return true;
+                }
+                if (out.size() >= count || (bytes[0] + line.length > maxBytes && !out.isEmpty())) {
+                    return false;
+                }
+                out.add(line);
+                bytes[0] += line.length;
+                return true;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The term of the entry at {@code seq} (0 for seq 0, -1 when the log does not reach it). */
+    public long termAt(long seq) {
+        if (seq == 0) {
+            return 0;
+        }
+        if (seq > lastSeq) {
+            return -1;
+        }
+        Map.Entry<Long, Long> start = termStarts.floorEntry(seq);
+        return start == null ? -1 : start.getValue();
+    }
+
+    /** The last seq whose term is at most {@code term}: how far a log ending in {@code term} can agree with this one. */
+    public long lastSeqOfTermAtMost(long term) {
+        for (Map.Entry<Long, Long> start : termStarts.entrySet()) {
+            if (start.getValue() > term) {
+                return start.getKey() - 1;
+            }
+        }
+        return lastSeq;
+    }
+
+    /** Drops every entry after {@code seq} (a divergent tail from a deposed coordinator). */
+    public void truncateAfter(long seq) throws IOException {
+        if (seq >= lastSeq) {
+            return;
+        }
+        file.flush();
+        long[] cutAt = {-1};
+        int slot = (int) (seq / INDEX_EVERY);
+        long[] current = {slot * (long) INDEX_EVERY};
+        file.readFrom(offsets[slot], (line, offset) -> {
+            current[0]++;
+            if (current[0] == seq + 1) {
+                cutAt[0] = offset;
+                return false;
+            }
+            return true;
+        });
+        file.truncate(cutAt[0]);
+        long dropped = lastSeq - seq;
+        for (long i = 0; i < dropped && !recent.isEmpty(); i++) {
+            recent.removeLast();
+        }
+        termStarts.tailMap(seq, false).clear();
+        lastSeq = seq;
+        durableSeq = seq;
+        lastTerm = termAt(seq) < 0 ? 0 : termAt(seq);
+        LOG.warn("dropped {} entries after seq {} that the coordinator does not have", dropped, seq);
+    }
+
+    /** Every entry of the log, in order (after a truncation, to rebuild what was derived from it). */
+    public void forEach(Consumer<LogEntry> entries) {
+        try {
+            file.flush();
+            file.readFrom(0, (line, offset) -> {
+                LogEntry entry = parse(line);
+                if (entry != null) {
+                    entries.accept(entry);
+                }
+                return true;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public long lastTerm() {
+        return lastTerm;
+    }
+
+    /** The last seq handed to the OS (per fsync policy, also to disk). */
+    public long durableSeq() {
+        return durableSeq;
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+
+    public static LogEntry parse(byte[] line) {
+        try {
+            LogEntry entry = JSON.readValue(line, LogEntry.class);
+            return entry != null && entry.isComplete() ? entry : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The seq of a line, read from its fixed prefix without parsing the rest. */
+    public static long seqOf(byte[] line) {
+        if (line.length <= SEQ_PREFIX.length
+                || !Arrays.equals(line, 0, SEQ_PREFIX.length, SEQ_PREFIX, 0, SEQ_PREFIX.length)) {
+            return -1;
+        }
+        long seq = 0;
+        for (int i = SEQ_PREFIX.length; i < line.length && line[i] >= '0' && line[i] <= '9'; i++) {
+            seq = seq * 10 + (line[i] - '0');
+        }
+        return seq;
+    }
+
+    public static byte[] encode(LogEntry entry) {
+        try {
+            return JSON.writeValueAsBytes(entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void remember(LogEntry entry, byte[] line, long offset) {
+        lastSeq = entry.seq();
+        if (entry.term() != lastTerm || termStarts.isEmpty()) {
+            termStarts.put(entry.seq(), entry.term());
+        }
+        lastTerm = entry.term();
+        if ((entry.seq() - 1) % INDEX_EVERY == 0) {
+            int slot = (int) ((entry.seq() - 1) / INDEX_EVERY);
+            if (slot >= offsets.length) {
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            offsets[slot] = offset;
+        }
+        recent.addLast(line);
+        if (recent.size() > cacheSize) {
+            recent.removeFirst();
+        }
+    }
+}

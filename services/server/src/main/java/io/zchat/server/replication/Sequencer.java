@@ -1,0 +1,97 @@
+package io.zchat.server.replication;
+
+import io.zchat.server.handler.WriteErrors;
+import io.zchat.server.log.LogEntry;
+import io.zchat.server.state.ChatState;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.wire.Requests;
+import io.zchat.shared.wire.Service;
+import io.zchat.shared.wire.Stamp;
+
+import java.util.Optional;
+
+/**
+ * The coordinator's ordering step: a write that passes the rules becomes the next log entry,
+ * stamped with the coordinator's clocks in the current term; a retried id gets the seq it already
+ * has. Stateless apart from the state it reads.
+ */
+public final class Sequencer {
+    private Sequencer() {
+    }
+
+    /** What ordering decided: a new entry, an earlier seq for a retry, or a refusal with its reply. */
+    public record Decision(LogEntry entry, long existingSeq, Object refusal) {
+        static Decision entry(LogEntry entry) {
+            return new Decision(entry, 0, null);
+        }
+
+        static Decision retry(long seq) {
+            return new Decision(null, seq, null);
+        }
+
+        static Decision refused(Object reply) {
+            return new Decision(null, 0, reply);
+        }
+    }
+
+    public static Decision order(ChatState state, Clocks clocks, long term, Service service, Object request,
+                                 String id) {
+        Optional<Long> earlier = state.seqOf(id);
+        if (earlier.isPresent()) {
+            return Decision.retry(earlier.get());
+        }
+        long seq = state.lastSeq() + 1;
+        switch (service) {
+            case LOGIN -> {
+                Requests.Login r = (Requests.Login) request;
+                Optional<String> problem = state.loginProblem(r.user());
+                if (problem.isPresent()) {
+                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                }
+                Stamp s = clocks.stamp();
+                return Decision.entry(LogEntry.login(seq, term, id, r.user(), s.timestamp(), s.clock()));
+            }
+            case CHANNEL -> {
+                Requests.Channel r = (Requests.Channel) request;
+                Optional<String> problem = state.channelProblem(r.channel());
+                if (problem.isPresent()) {
+                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                }
+                Stamp s = clocks.stamp();
+                return Decision.entry(LogEntry.channel(seq, term, id, r.channel(), s.timestamp(), s.clock()));
+            }
+            case PUBLISH -> {
+                Requests.Publish r = (Requests.Publish) request;
+                Optional<String> problem = state.postProblem(r);
+                if (problem.isPresent()) {
+                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                }
+                Stamp s = clocks.stamp();
+                return Decision.entry(LogEntry.post(seq, term, id, r.user(), r.channel(), r.message(),
+                        s.timestamp(), s.clock()));
+            }
+            case MESSAGE -> {
+                Requests.Message r = (Requests.Message) request;
+                Optional<String> problem = state.directProblem(r);
+                if (problem.isPresent()) {
+                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                }
+                Stamp s = clocks.stamp();
+                return Decision.entry(LogEntry.direct(seq, term, id, r.src(), r.dst(), r.message(),
+                        s.timestamp(), s.clock()));
+            }
+            default -> throw new IllegalArgumentException("not a write: " + service);
+        }
+    }
+
+    /** The record class of a write's request data. */
+    public static Class<?> requestType(Service service) {
+        return switch (service) {
+            case LOGIN -> Requests.Login.class;
+            case CHANNEL -> Requests.Channel.class;
+            case PUBLISH -> Requests.Publish.class;
+            case MESSAGE -> Requests.Message.class;
+            default -> throw new IllegalArgumentException("not a write: " + service);
+        };
+    }
+}
