@@ -239,46 +239,72 @@ public class ClusterLoop extends ZmqLoop {
     }
 
     /**
-     * Won: before ordering anything, fence the older coordinator and find the latest log. Every
-     * alive peer is told the new term (from then on it refuses older coordinators) and says how
-     * far its log goes; the server loop catches up from the best one, then orders.
+     * Won the bully election: before ordering anything, take a new term and find the latest log.
+     * The term is proposed to every alive peer; a peer takes it only if it is later than any it
+     * has (so no term ever has two coordinators) and from then on refuses older coordinators. With
+     * {@code min-acks - 1} peers on board (so any committed entry is on one of them or here), the
+     * server loop catches up from the most advanced log among them, then orders.
      */
     private void becomeCoordinator() {
         announcementDeadline = 0;
-        boolean was = view.isCoordinator();
-        view.coordinator(view.self());
-        if (!was) {
-            log.info("new coordinator: {} (election)", view.self());
-            long term = server.term() + 1;
+        if (view.isCoordinator()) {
+            announce();
+            return;
+        }
+        long term = server.term() + 1;
+        for (int round = 0; round < TERM_ROUNDS; round++) {
+            if (!raiseOwnTerm(term)) {
+                term = server.term() + 1;
+                continue;
+            }
+            int accepted = 0;
+            long refusedWith = 0;
             ReplicaMessages.Status best = null;
             String bestAddress = null;
-            for (int round = 0; round < TERM_ROUNDS; round++) {
-                long seen = term;
-                best = null;
-                for (Replies.ServerInfo peer : view.peers()) {
-                    try {
-                        ReplicaMessages.Status status = call(peer(peer.address()), ReplicaMessages.STATUS,
-                                new ReplicaMessages.StatusRequest(view.self(), term), ReplicaMessages.Status.class);
-                        seen = Math.max(seen, status.term());
-                        if (best == null || status.lastTerm() > best.lastTerm()
-                                || (status.lastTerm() == best.lastTerm() && status.lastSeq() > best.lastSeq())) {
-                            best = status;
-                            bestAddress = peer.address();
-                        }
-                    } catch (RequestFailedException e) {
-                        log.debug("{} did not say how far its log goes: {}", peer.name(), e.getMessage());
+            for (Replies.ServerInfo peer : view.peers()) {
+                try {
+                    ReplicaMessages.Status status = call(peer(peer.address()), ReplicaMessages.STATUS,
+                            new ReplicaMessages.StatusRequest(view.self(), term), ReplicaMessages.Status.class);
+                    if (!status.accepted()) {
+                        refusedWith = Math.max(refusedWith, status.term());
+                        continue;
                     }
+                    accepted++;
+                    if (best == null || status.lastTerm() > best.lastTerm()
+                            || (status.lastTerm() == best.lastTerm() && status.lastSeq() > best.lastSeq())) {
+                        best = status;
+                        bestAddress = peer.address();
+                    }
+                } catch (RequestFailedException e) {
+                    log.debug("{} did not answer the term proposal: {}", peer.name(), e.getMessage());
                 }
-                if (seen == term) {
-                    break;
-                }
-                term = seen + 1;
             }
-            boolean behind = best != null && best.lastSeq() > server.lastSeq();
-            server.lead(term, behind ? bestAddress : null, behind ? best.lastSeq() : 0);
+            if (accepted >= server.minAcks() - 1) {
+                view.coordinator(view.self());
+                log.info("new coordinator: {} (election, term {})", view.self(), term);
+                boolean behind = best != null && best.lastSeq() > server.lastSeq();
+                server.lead(term, behind ? bestAddress : null, behind ? best.lastSeq() : 0);
+                nextSyncAt = 0;
+                announce();
+                return;
+            }
+            if (refusedWith == 0) {
+                log.warn("only {} peer(s) took term {}; {} are needed to order writes safely: not leading",
+                        accepted, term, server.minAcks() - 1);
+                return;
+            }
+            term = Math.max(refusedWith, server.term()) + 1;
         }
-        nextSyncAt = 0;
-        announce();
+        log.warn("could not take a term after {} rounds (another server is being elected): not leading", TERM_ROUNDS);
+    }
+
+    private boolean raiseOwnTerm(long term) {
+        try {
+            return server.termFile().raise(term);
+        } catch (java.io.IOException e) {
+            log.error("cannot store term {}: {}", term, e.getMessage());
+            return false;
+        }
     }
 
     private void announce() {
@@ -334,7 +360,7 @@ public class ClusterLoop extends ZmqLoop {
         log.info("new coordinator: {} (election)", name);
         Integer mine = view.rank();
         Integer theirs = view.find(name).map(Replies.ServerInfo::rank).orElse(null);
-        if (mine != null && theirs != null && Bully.shouldChallenge(mine, theirs)) {
+        if (mine != null && theirs != null && electAfter == 0 && Bully.shouldChallenge(mine, theirs)) {
             log.info("{} has a worse rank ({}) than this server ({}): taking over", name, theirs, mine);
             elect();
         }

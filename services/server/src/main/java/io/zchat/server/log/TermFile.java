@@ -11,14 +11,14 @@ import java.nio.file.Path;
 /**
  * {@code term.json}: the highest coordinator term this server has accepted, kept across restarts
  * so that a new coordinator always picks a term above any earlier one, even one that never
- * ordered an entry.
+ * ordered an entry. Raised by the server loop and by the cluster loop (when proposing itself).
  */
 public final class TermFile {
     public static final String FILE = "term.json";
     private static final ObjectMapper JSON = WireCodec.jsonMapper();
 
     private final Path path;
-    private long term;
+    private volatile long term;
 
     private record Content(long term) {
     }
@@ -33,11 +33,18 @@ public final class TermFile {
         return term;
     }
 
-    /** Raises the term (never lowers it), durably before returning. */
-    public void raise(long newTerm) throws IOException {
-        if (newTerm > term) {
-            AtomicFile.replace(path, JSON.writeValueAsBytes(new Content(newTerm)), true);
-            term = newTerm;
+    /**
+     * Moves to {@code newTerm} if it is later than the current one, durably before returning.
+     * Each term is taken at most once, so two servers can never both be coordinator of one term.
+     *
+     * @return true when this call moved the term (false: already at or past it)
+     */
+    public synchronized boolean raise(long newTerm) throws IOException {
+        if (newTerm <= term) {
+            return false;
         }
+        AtomicFile.replace(path, JSON.writeValueAsBytes(new Content(newTerm)), true);
+        term = newTerm;
+        return true;
     }
 }

@@ -207,6 +207,15 @@ public class ServerLoop extends ZmqLoop {
         return termFile.term();
     }
 
+    /** The term file, which the cluster loop raises when it proposes this server as coordinator. */
+    public TermFile termFile() {
+        return termFile;
+    }
+
+    public int minAcks() {
+        return properties.replication().minAcks();
+    }
+
     /** Called (on this loop) when another server asks for an election. */
     public void onElectionRequest(java.util.function.Consumer<String> listener) {
         this.electionListener = listener;
@@ -214,13 +223,12 @@ public class ServerLoop extends ZmqLoop {
 
     // ---- commands from the cluster loop -----------------------------------------------------
 
-    /** Become coordinator in {@code term}, after catching up from {@code source} up to {@code sourceSeq} if it is ahead. */
+    /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
     public void lead(long term, String source, long sourceSeq) {
         execute(() -> {
-            try {
-                termFile.raise(term);
-            } catch (IOException e) {
-                failStorage(e);
+            if (termFile.term() != term) {
+                super.log.warn("term {} was overtaken by term {} before this server could lead it", term,
+                        termFile.term());
                 return;
             }
             tracker = null;
@@ -507,18 +515,17 @@ public class ServerLoop extends ZmqLoop {
 
     /** Adopts a proposed term (so an older coordinator's entries are refused from now on) and tells how far the log goes. */
     private ReplicaMessages.Status status(ReplicaMessages.StatusRequest request) {
-        if (request.term() > termFile.term()) {
-            try {
-                termFile.raise(request.term());
-            } catch (IOException e) {
-                failStorage(e);
-            }
-            if (role == Role.LEADER) {
-                super.log.warn("{} proposes term {}: stepping down", request.node(), request.term());
-                stepDown();
-            }
+        boolean accepted = false;
+        try {
+            accepted = termFile.raise(request.term());
+        } catch (IOException e) {
+            failStorage(e);
         }
-        return new ReplicaMessages.Status(view.self(), termFile.term(), log.durableSeq(),
+        if (accepted && role != Role.FOLLOWER) {
+            super.log.warn("{} takes term {}: stepping down", request.node(), request.term());
+            stepDown();
+        }
+        return new ReplicaMessages.Status(view.self(), termFile.term(), accepted, log.durableSeq(),
                 log.termAt(log.durableSeq()), caughtUp || role == Role.LEADER);
     }
 
@@ -530,7 +537,8 @@ public class ServerLoop extends ZmqLoop {
             stepDown();
             role = Role.FOLLOWER;
         }
-        boolean serving = role == Role.LEADER || (role == Role.FOLLOWER && fetch.term() > termFile.term());
+        // a coordinator of this term that is still recovering may read any follower's log
+        boolean serving = role == Role.LEADER || (role == Role.FOLLOWER && fetch.term() >= termFile.term());
         if (!serving) {
             reply(peers, route, ReplicaMessages.FETCH, entries(List.of(), null,
                     role == Role.RECOVERING ? "recovering" : "not coordinator"), PEER);

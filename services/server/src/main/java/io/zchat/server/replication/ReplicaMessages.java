@@ -47,6 +47,7 @@ public final class ReplicaMessages {
     public record StatusRequest(String node, long term) {
     }
 
-    public record Status(String node, long term, long lastSeq, long lastTerm, boolean caughtUp) {
+    /** {@code accepted}: the proposed term was later than any this server had, and it now follows it. */
+    public record Status(String node, long term, boolean accepted, long lastSeq, long lastTerm, boolean caughtUp) {
     }
 }

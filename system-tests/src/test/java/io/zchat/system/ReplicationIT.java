@@ -1,0 +1,227 @@
+package io.zchat.system;
+
+import io.zchat.shared.client.ChatClient;
+import io.zchat.shared.client.ClientSettings;
+import io.zchat.shared.client.RequestFailedException;
+import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.ServerHealth;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three servers, each its own JVM: clients write concurrently through the broker while the
+ * coordinator is killed with SIGKILL; no acknowledged write may be missing on the survivors; the
+ * killed server returns and a fourth, empty one joins; all files end byte-identical.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationIT {
+    private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
+    private static final List<String> FILES = List.of("publications.jsonl", "messages.jsonl", "registry.json",
+            "replication.jsonl");
+    private static final int WRITERS = 6;
+    private static LocalCluster cluster;
+    private static String killed;
+    private static final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster("replication").startInfrastructure();
+        for (String name : NAMES) {
+            cluster.launchServer(name);
+        }
+        for (String name : NAMES) {
+            cluster.server(name).awaitReady();
+        }
+        try (ChatClient client = cluster.client()) {
+            for (int w = 0; w < WRITERS; w++) {
+                assertThat(client.login("writer-" + w).ok()).isTrue();
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void noAcknowledgedWriteIsLostWhenTheCoordinatorIsKilledUnderLoad() throws Exception {
+        killed = coordinator();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Long> ackTimes = new ConcurrentLinkedQueue<>();
+        List<Thread> writers = new ArrayList<>();
+        int[] failures = new int[WRITERS];
+        for (int w = 0; w < WRITERS; w++) {
+            int id = w;
+            Thread t = new Thread(() -> {
+                try (ChatClient client = cluster.client(new ClientSettings(Duration.ofSeconds(2), 4))) {
+                    for (int i = 0; writing.get() && i < 100_000; i++) {
+                        String text = "w" + id + "-" + i;
+                        try {
+                            boolean ok = i % 5 == 4
+                                    ? client.message("writer-" + id, "writer-" + ((id + 1) % WRITERS), text).isOk()
+                                    : client.publish("writer-" + id, "general", text).isOk();
+                            if (ok) {
+                                acknowledged.add(text);
+                                ackTimes.add(System.nanoTime());
+                            }
+                        } catch (RequestFailedException e) {
+                            failures[id]++;
+                        }
+                    }
+                }
+            }, "writer-" + w);
+            writers.add(t);
+            t.start();
+        }
+        Thread.sleep(3000);
+        int beforeKill = acknowledged.size();
+        long killedAt = System.nanoTime();
+        cluster.server(killed).kill();
+        Thread.sleep(6000);
+        writing.set(false);
+        for (Thread t : writers) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        long pause = longestPauseAround(ackTimes, killedAt);
+        System.out.printf("killed coordinator %s after %d acknowledged writes; %d acknowledged in all, %d requests "
+                        + "failed; longest pause in acknowledgements around the kill: %d ms%n", killed, beforeKill,
+                acknowledged.size(), java.util.Arrays.stream(failures).sum(), pause);
+        assertThat(acknowledged.size()).isGreaterThan(beforeKill);
+
+        List<String> survivors = NAMES.stream().filter(n -> !n.equals(killed)).toList();
+        for (String survivor : survivors) {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(storedTexts(survivor)).containsAll(acknowledged));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theKilledServerReturnsAndAllFilesEndIdentical() throws Exception {
+        long started = System.nanoTime();
+        cluster.startServer(killed);
+        awaitIdentical(NAMES);
+        System.out.printf("%s back and identical after %d ms%n", killed, (System.nanoTime() - started) / 1_000_000);
+        assertThat(storedTexts(killed)).containsAll(acknowledged);
+    }
+
+    @Test
+    @Order(3)
+    void aNewEmptyServerCatchesUp() throws Exception {
+        long started = System.nanoTime();
+        cluster.startServer("server-4");
+        List<String> all = new ArrayList<>(NAMES);
+        all.add("server-4");
+        awaitIdentical(all);
+        long lines = Files.readAllLines(cluster.dataDir("server-4").resolve("replication.jsonl")).size();
+        System.out.printf("empty server-4 caught up %d log entries in %d ms%n", lines,
+                (System.nanoTime() - started) / 1_000_000);
+        assertThat(storedTexts("server-4")).containsAll(acknowledged);
+    }
+
+    private static void awaitIdentical(List<String> servers) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<String, String> hashes = new LinkedHashMap<>();
+            for (String server : servers) {
+                hashes.put(server, hashes(server));
+            }
+            assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
+        });
+        Map<String, String> hashes = new LinkedHashMap<>();
+        servers.forEach(s -> hashes.put(s, hashes(s)));
+        System.out.println("sha256 per server: " + hashes);
+    }
+
+    private static String hashes(String server) {
+        return FILES.stream().map(f -> f.substring(0, 3) + ":" + sha256(cluster.dataDir(server).resolve(f)))
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String sha256(Path file) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.exists(file)
+                    ? Files.readAllBytes(file) : new byte[0]);
+            return HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The texts of every post and direct message in a server's files. */
+    private static Set<String> storedTexts(String server) throws IOException {
+        Set<String> texts = ConcurrentHashMap.newKeySet();
+        for (String file : List.of("publications.jsonl", "messages.jsonl")) {
+            Path path = cluster.dataDir(server).resolve(file);
+            if (Files.exists(path)) {
+                for (String line : Files.readAllLines(path)) {
+                    int start = line.indexOf("\"message\":\"");
+                    if (start >= 0) {
+                        int from = start + 11;
+                        texts.add(line.substring(from, line.indexOf('"', from)));
+                    }
+                }
+            }
+        }
+        return texts;
+    }
+
+    private static long longestPauseAround(ConcurrentLinkedQueue<Long> ackTimes, long killedAt) {
+        List<Long> times = ackTimes.stream().sorted().toList();
+        long longest = 0;
+        for (int i = 1; i < times.size(); i++) {
+            if (times.get(i) >= killedAt && times.get(i - 1) <= killedAt + TimeUnit.SECONDS.toNanos(5)) {
+                longest = Math.max(longest, times.get(i) - times.get(i - 1));
+            }
+        }
+        return longest / 1_000_000;
+    }
+
+    private static String coordinator() {
+        String[] found = new String[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (String name : NAMES) {
+                ServerHealth health = ServerHealth.of(cluster.server(name));
+                if (health != null && health.isCoordinator()) {
+                    found[0] = name;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+}
