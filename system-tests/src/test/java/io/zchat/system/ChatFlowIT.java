@@ -32,13 +32,15 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatFlowIT {
+    /** One server alone: a write is durable once it is on this server. */
+    private static final String SINGLE = "--chat.replication.min-acks=1";
     private static LocalCluster cluster;
     private static ChatClient client;
 
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("chat-flow").startInfrastructure();
-        cluster.startServer("server-1");
+        cluster.startServer("server-1", SINGLE);
         client = cluster.client();
     }
 
@@ -185,7 +187,7 @@ class ChatFlowIT {
         List<HistoryEntry> history = client.channelHistory("history", null, null).messages();
 
         cluster.server("server-1").stop();
-        cluster.startServer("server-1");
+        cluster.startServer("server-1", SINGLE);
 
         assertThat(client.users()).isEqualTo(users);
         assertThat(client.channels()).isEqualTo(channels);

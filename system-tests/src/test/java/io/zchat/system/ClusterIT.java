@@ -186,7 +186,7 @@ class ClusterIT {
                     new MessageLog(false), 1 << 20)) {
                 long sent = System.currentTimeMillis();
                 Replies.Clock clock = CODEC.body(peer.request(Service.CLOCK.wireName(), new Requests.Empty(),
-                        Duration.ofSeconds(2), 1), Replies.Clock.class);
+                        Duration.ofMillis(500), 5), Replies.Clock.class);
                 long received = System.currentTimeMillis();
                 long offset = clock.time() + (received - sent) / 2 - received;
                 min = Math.min(min, offset);

@@ -42,6 +42,8 @@ public class ClusterLoop extends ZmqLoop {
     /** A newly registered server elects only once caught up, or after this long without hearing a coordinator. */
     private static final long UNANNOUNCED_GRACE_MS = REANNOUNCE_EVERY_MS + 1000;
     private static final int TERM_ROUNDS = 3;
+    /** How long a registered server may stay behind before it watches (and may replace) the coordinator. */
+    private static final long CATCH_UP_PATIENCE_MS = 15_000;
 
     private final ClusterProperties properties;
     private final ClusterView view;
@@ -71,6 +73,7 @@ public class ClusterLoop extends ZmqLoop {
         this.view = view;
         this.server = server;
         server.onElectionRequest(asker -> execute(this::electionRequested));
+        server.onDeposed(() -> execute(this::deposed));
         this.proxy = proxy;
         this.codec = codec;
         this.clocks = clocks;
@@ -103,6 +106,9 @@ public class ClusterLoop extends ZmqLoop {
         if (electAfter > 0 && (server.caughtUp() || (view.coordinator() == null && now >= electAfter))) {
             electAfter = 0;
             elect();
+        } else if (electAfter > 0 && now >= electAfter + CATCH_UP_PATIENCE_MS) {
+            log.warn("not caught up {} ms after registering: watching the coordinator anyway", CATCH_UP_PATIENCE_MS);
+            electAfter = 0;
         }
         if (announcementDeadline > 0 && now > announcementDeadline) {
             announcementDeadline = 0;
@@ -140,6 +146,14 @@ public class ClusterLoop extends ZmqLoop {
             announce();
         } else if (announcementDeadline == 0) {
             elect();
+        }
+    }
+
+    /** The server loop stopped leading (a later term exists): elect again at the next beat. */
+    private void deposed() {
+        if (view.isCoordinator()) {
+            log.info("no longer coordinator (a later term exists): electing again");
+            view.coordinator(null);
         }
     }
 

@@ -112,6 +112,7 @@ public class ServerLoop extends ZmqLoop {
     private long fetchedAtLeast;
     private long forwardCounter;
     private java.util.function.Consumer<String> electionListener = name -> { };
+    private Runnable deposedListener = () -> { };
 
     public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties,
                       ClusterProperties cluster, ZmqSettings zmq, RequestHandler handler, ChatState state,
@@ -216,6 +217,11 @@ public class ServerLoop extends ZmqLoop {
         return properties.replication().minAcks();
     }
 
+    /** Called (on this loop) when this server stops being coordinator without hearing a new one. */
+    public void onDeposed(Runnable listener) {
+        this.deposedListener = listener;
+    }
+
     /** Called (on this loop) when another server asks for an election. */
     public void onElectionRequest(java.util.function.Consumer<String> listener) {
         this.electionListener = listener;
@@ -229,6 +235,7 @@ public class ServerLoop extends ZmqLoop {
             if (termFile.term() != term) {
                 super.log.warn("term {} was overtaken by term {} before this server could lead it", term,
                         termFile.term());
+                deposedListener.run();
                 return;
             }
             tracker = null;
@@ -350,9 +357,6 @@ public class ServerLoop extends ZmqLoop {
     /** After a group: make the log durable, then answer, publish and tell followers. */
     private void endOfGroup() {
         boolean appended = log.lastSeq() > log.durableSeq();
-        if (appended && role == Role.LEADER) {
-            answerParkedFetches(false);
-        }
         if (appended) {
             try {
                 log.flush();
@@ -360,6 +364,9 @@ public class ServerLoop extends ZmqLoop {
             } catch (IOException e) {
                 failStorage(e);
             }
+        }
+        if (appended && role == Role.LEADER) {
+            answerParkedFetches(false);
         }
         if (role == Role.LEADER) {
             advanceCommit(tracker.durable(view.self(), log.durableSeq()));
@@ -369,8 +376,9 @@ public class ServerLoop extends ZmqLoop {
                 sendFetch();
             }
         }
-        afterFlush.forEach(Runnable::run);
+        List<Runnable> due = new ArrayList<>(afterFlush);
         afterFlush.clear();
+        due.forEach(Runnable::run);
         writeViews();
         publishCommitted();
     }
@@ -524,6 +532,7 @@ public class ServerLoop extends ZmqLoop {
         if (accepted && role != Role.FOLLOWER) {
             super.log.warn("{} takes term {}: stepping down", request.node(), request.term());
             stepDown();
+            deposedListener.run();
         }
         return new ReplicaMessages.Status(view.self(), termFile.term(), accepted, log.durableSeq(),
                 log.termAt(log.durableSeq()), caughtUp || role == Role.LEADER);
@@ -535,10 +544,12 @@ public class ServerLoop extends ZmqLoop {
             super.log.warn("{} is in term {}, later than this coordinator's {}: stepping down",
                     fetch.node(), fetch.term(), termFile.term());
             stepDown();
-            role = Role.FOLLOWER;
+            deposedListener.run();
         }
-        // a coordinator of this term that is still recovering may read any follower's log
-        boolean serving = role == Role.LEADER || (role == Role.FOLLOWER && fetch.term() >= termFile.term());
+        // only a coordinator feeds followers (and may tell them to cut their log); a coordinator
+        // of this term that is still recovering may read any follower's log
+        boolean serving = role == Role.LEADER
+                || (fetch.recovery() && role == Role.FOLLOWER && fetch.term() >= termFile.term());
         if (!serving) {
             reply(peers, route, ReplicaMessages.FETCH, entries(List.of(), null,
                     role == Role.RECOVERING ? "recovering" : "not coordinator"), PEER);
@@ -708,7 +719,7 @@ public class ServerLoop extends ZmqLoop {
     private void sendFetch() {
         fetchSentAt = System.currentTimeMillis();
         ReplicaMessages.Fetch fetch = new ReplicaMessages.Fetch(view.self(), termFile.term(), log.lastSeq(),
-                log.lastTerm(), log.durableSeq());
+                log.lastTerm(), log.durableSeq(), role == Role.RECOVERING);
         send(upstream, ReplicaMessages.FETCH, fetch);
     }
 
@@ -775,6 +786,10 @@ public class ServerLoop extends ZmqLoop {
         if (lagEntries == 0 && role == Role.FOLLOWER && !caughtUp) {
             caughtUp = true;
             super.log.info("caught up with {} at seq {}", answer.node(), log.lastSeq());
+        }
+        if (role == Role.RECOVERING) {
+            // the source's log is the target; it cannot shrink (it took our term), but never wait past it
+            recoveryTarget = Math.min(recoveryTarget, answer.lastSeq());
         }
         if (role == Role.RECOVERING && log.lastSeq() >= recoveryTarget) {
             afterFlush.add(this::startLeading);

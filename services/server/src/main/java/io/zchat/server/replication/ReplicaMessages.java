@@ -9,7 +9,10 @@ import java.util.List;
  * answers followers' DEALERs). Every one carries the sender's term.
  */
 public final class ReplicaMessages {
-    /** Follower → any server: entries after ({@code lastSeq}, {@code lastTerm}); {@code durable} acks. */
+    /**
+     * Follower → coordinator: entries after ({@code lastSeq}, {@code lastTerm}); {@code durable}
+     * acks. With {@code recovery}, a coordinator-to-be reads from a follower's log instead.
+     */
     public static final String FETCH = "fetch";
     /** Follower → coordinator: a client write to order, answered once committed. */
     public static final String FORWARD = "forward";
@@ -19,7 +22,7 @@ public final class ReplicaMessages {
     private ReplicaMessages() {
     }
 
-    public record Fetch(String node, long term, long lastSeq, long lastTerm, long durable) {
+    public record Fetch(String node, long term, long lastSeq, long lastTerm, long durable, boolean recovery) {
     }
 
     /**

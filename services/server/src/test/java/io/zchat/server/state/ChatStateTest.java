@@ -1,69 +1,112 @@
 package io.zchat.server.state;
 
-import io.zchat.server.store.RegistrySnapshot;
+import io.zchat.server.log.LogEntry;
+import io.zchat.server.replication.Sequencer;
 import io.zchat.server.store.StoredEntry;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.clock.LamportClock;
+import io.zchat.shared.clock.PhysicalClock;
 import io.zchat.shared.wire.HistoryEntry;
 import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
-import io.zchat.shared.wire.Stamp;
+import io.zchat.shared.wire.Service;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The chat state as the coordinator drives it: {@link Sequencer#order} checks a write against the
+ * state and makes the next log entry, which is then applied (as every server applies it).
+ */
 class ChatStateTest {
     private static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
+    private static final long TERM = 3;
 
-    /** Everything accepted, as a store would hold it: the fake disk. */
+    /** Every applied post and direct message, as the views on disk would hold them. */
     private final List<StoredEntry> disk = new ArrayList<>();
     private final AtomicInteger diskScans = new AtomicInteger();
     private final BiConsumer<Boolean, Consumer<StoredEntry>> scan = (posts, sink) -> {
         diskScans.incrementAndGet();
         disk.stream().filter(e -> e.isPost() == posts).forEach(sink);
     };
-    private final AtomicLong clock = new AtomicLong(100);
-    private final AtomicInteger stampsTaken = new AtomicInteger();
-    private final Supplier<Stamp> stamps = () -> {
-        stampsTaken.incrementAndGet();
-        long c = clock.incrementAndGet();
-        return new Stamp(T.plusMillis(c), c);
-    };
+    /** Physical time the clocks read, epoch millis; moved by the tests. */
+    private final AtomicLong now = new AtomicLong(T.toEpochMilli());
+    private final LamportClock lamport = new LamportClock(100);
+    private final Clocks clocks = new Clocks(lamport, new PhysicalClock(new SettableClock(now), 0, 0));
 
     private ChatState state;
 
     @BeforeEach
     void freshState() {
-        state = new ChatState(null, scan);
+        state = new ChatState(scan);
     }
 
-    private ChatState.Write post(String user, String channel, String message) {
-        ChatState.Write w = state.post(new Requests.Publish(user, channel, message, null), stamps);
-        if (w.accepted()) {
-            disk.add(w.entry());
+    /** A clock reading whatever {@code now} holds. */
+    static final class SettableClock extends Clock {
+        private final AtomicLong millis;
+
+        SettableClock(AtomicLong millis) {
+            this.millis = millis;
         }
-        return w;
-    }
 
-    private ChatState.Write direct(String src, String dst, String message) {
-        ChatState.Write w = state.direct(new Requests.Message(src, dst, message, null), stamps);
-        if (w.accepted()) {
-            disk.add(w.entry());
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
-        return w;
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
     }
 
-    private void login(String... names) {
+    private Sequencer.Decision write(Service service, Object request, String id) {
+        Sequencer.Decision d = Sequencer.order(state, clocks, TERM, service, request, id);
+        if (d.entry() != null) {
+            state.apply(d.entry());
+            if (d.entry().op().service() == Service.PUBLISH || d.entry().op().service() == Service.MESSAGE) {
+                disk.add(d.entry().toStored());
+            }
+        }
+        return d;
+    }
+
+    private Sequencer.Decision post(String user, String channel, String message) {
+        return write(Service.PUBLISH, new Requests.Publish(user, channel, message, null), null);
+    }
+
+    private Sequencer.Decision direct(String src, String dst, String message) {
+        return write(Service.MESSAGE, new Requests.Message(src, dst, message, null), null);
+    }
+
+    private Sequencer.Decision login(String user, String id) {
+        return write(Service.LOGIN, new Requests.Login(user, id), id);
+    }
+
+    private Sequencer.Decision channel(String channel, String id) {
+        return write(Service.CHANNEL, new Requests.Channel(channel, id), id);
+    }
+
+    private void loginAll(String... names) {
         for (String name : names) {
-            assertThat(state.login(name, null, T).ok()).as("login %s", name).isTrue();
+            assertThat(login(name, null).entry()).as("login %s", name).isNotNull();
         }
     }
 
@@ -76,197 +119,269 @@ class ChatStateTest {
         return h.messages().stream().map(HistoryEntry::message).toList();
     }
 
-    private static void assertRejected(ChatState.Write w, String... words) {
-        assertThat(w.accepted()).isFalse();
-        assertThat(w.entry()).isNull();
-        Replies.Ack ack = (Replies.Ack) w.reply();
+    /** A refused publish or message: the text is in {@code message}, and nothing was ordered. */
+    private static void assertRejected(Sequencer.Decision d, String... words) {
+        assertThat(d.entry()).isNull();
+        assertThat(d.existingSeq()).isZero();
+        Replies.Ack ack = (Replies.Ack) d.refusal();
         assertThat(ack.status()).isEqualTo("erro");
         assertThat(ack.message()).contains(words);
     }
 
-    private static void assertError(Replies.Status s, String... words) {
+    /** A refused login or channel: the text is in {@code description}, and nothing was ordered. */
+    private static void assertError(Sequencer.Decision d, String... words) {
+        assertThat(d.entry()).isNull();
+        assertThat(d.existingSeq()).isZero();
+        Replies.Status s = (Replies.Status) d.refusal();
         assertThat(s.status()).isEqualTo("erro");
         assertThat(s.description()).contains(words);
     }
 
-    // --- fresh state and registry ---
+    // --- fresh state ---
 
     @Test
-    void freshStateHasTheGeneralChannelAndARegistryToWrite() {
+    void freshStateHasOnlyTheGeneralChannel() {
         assertThat(state.channels()).containsExactly("general");
         assertThat(state.users()).isEmpty();
         assertThat(state.lastSeq()).isZero();
-        assertThat(state.takeRegistryChange()).hasValue(new RegistrySnapshot(List.of(), List.of("general")));
-        assertThat(state.takeRegistryChange()).isEmpty();
-    }
-
-    @Test
-    void stateLoadedFromARegistryHasItsUsersAndChannelsAndNothingToWrite() {
-        RegistrySnapshot registry = new RegistrySnapshot(
-                List.of(new RegistrySnapshot.User("ana", 3, List.of(T))), List.of("general", "dev"));
-        ChatState loaded = new ChatState(registry, scan);
-        assertThat(loaded.users()).containsExactly("ana");
-        assertThat(loaded.channels()).containsExactly("general", "dev");
-        assertThat(loaded.takeRegistryChange()).isEmpty();
-
-        loaded.login("ana", null, T.plusSeconds(1));
-        assertThat(loaded.takeRegistryChange()).hasValue(new RegistrySnapshot(
-                List.of(new RegistrySnapshot.User("ana", 4, List.of(T, T.plusSeconds(1)))),
-                List.of("general", "dev")));
+        assertThat(state.lastClock()).isZero();
+        assertThat(state.seqOf("anything")).isEmpty();
+        assertThat(state.seqOf(null)).isEmpty();
     }
 
     // --- login ---
 
     @Test
-    void loginRegistersTheUserAndMarksTheRegistry() {
-        state.takeRegistryChange();
-        Replies.Status s = state.login("ana", "req-1", T);
-        assertThat(s).isEqualTo(Replies.Status.success());
+    void loginRegistersTheUserAndRemembersItsId() {
+        Sequencer.Decision d = login("ana", "req-1");
+        assertThat(d.refusal()).isNull();
+        assertThat(d.entry()).isEqualTo(LogEntry.login(1, TERM, "req-1", "ana", T, 101));
         assertThat(state.users()).containsExactly("ana");
-        assertThat(state.takeRegistryChange()).hasValueSatisfying(r -> assertThat(r.users())
-                .containsExactly(new RegistrySnapshot.User("ana", 1, List.of(T))));
-        assertThat(state.replyTo("req-1")).hasValue(Replies.Status.success());
+        assertThat(state.lastSeq()).isEqualTo(1);
+        assertThat(state.seqOf("req-1")).hasValue(1L);
+        assertThat(state.loginProblem("ana")).isEmpty();
     }
 
     @Test
     void loginValidatesTheName() {
-        assertError(state.login("", null, T), "missing");
-        assertError(state.login(null, null, T), "missing");
-        assertError(state.login("ana maria", null, T), "whitespace");
-        assertError(state.login("x".repeat(65), null, T), "longer");
-        assertError(state.login("servers", null, T), "reserved");
+        assertError(login("", null), "missing");
+        assertError(login(null, null), "missing");
+        assertError(login("ana maria", null), "whitespace");
+        assertError(login("x".repeat(65), null), "longer");
+        assertError(login("servers", null), "reserved");
         assertThat(state.users()).isEmpty();
+        assertThat(state.lastSeq()).isZero();
+        assertThat(lamport.current()).as("no stamp taken for a refusal").isEqualTo(100);
     }
 
     @Test
     void loginRefusesAChannelName() {
-        assertError(state.login("general", null, T), "general", "channel");
+        assertError(login("general", null), "general", "channel");
+        channel("dev", null);
+        assertError(login("dev", null), "dev", "channel");
         assertThat(state.users()).isEmpty();
     }
 
     @Test
-    void reLoginIsAcceptedAndCounted() {
-        state.login("ana", null, T);
-        assertThat(state.login("ana", null, T.plusSeconds(5)).ok()).isTrue();
+    void reLoginIsAcceptedAsANewEntryButTheUserIsListedOnce() {
+        login("ana", null);
+        now.set(T.plusSeconds(5).toEpochMilli());
+        Sequencer.Decision again = login("ana", null);
+        assertThat(again.entry()).isEqualTo(LogEntry.login(2, TERM, null, "ana", T.plusSeconds(5), 102));
         assertThat(state.users()).containsExactly("ana");
-        assertThat(state.takeRegistryChange()).hasValueSatisfying(r -> assertThat(r.users())
-                .containsExactly(new RegistrySnapshot.User("ana", 2, List.of(T, T.plusSeconds(5)))));
-    }
-
-    @Test
-    void onlyTheLatestLoginTimesAreKept() {
-        for (int i = 0; i < 25; i++) {
-            state.login("ana", null, T.plusSeconds(i));
-        }
-        RegistrySnapshot.User ana = state.takeRegistryChange().orElseThrow().users().get(0);
-        assertThat(ana.loginCount()).isEqualTo(25);
-        assertThat(ana.logins()).hasSize(20).startsWith(T.plusSeconds(5)).endsWith(T.plusSeconds(24));
+        assertThat(state.lastSeq()).isEqualTo(2);
     }
 
     // --- channels ---
 
     @Test
     void createChannelAddsItInOrder() {
-        state.takeRegistryChange();
-        assertThat(state.createChannel("dev", "c-1")).isEqualTo(Replies.Status.success());
-        assertThat(state.createChannel("ops", null).ok()).isTrue();
+        Sequencer.Decision dev = channel("dev", "c-1");
+        assertThat(dev.entry()).isEqualTo(LogEntry.channel(1, TERM, "c-1", "dev", T, 101));
+        assertThat(channel("ops", null).entry()).isNotNull();
         assertThat(state.channels()).containsExactly("general", "dev", "ops");
-        assertThat(state.takeRegistryChange()).hasValueSatisfying(
-                r -> assertThat(r.channels()).containsExactly("general", "dev", "ops"));
-        assertThat(state.replyTo("c-1")).hasValue(Replies.Status.success());
+        assertThat(state.seqOf("c-1")).hasValue(1L);
     }
 
     @Test
     void createChannelRefusesDuplicates() {
-        state.createChannel("dev", null);
-        state.takeRegistryChange();
-        assertError(state.createChannel("dev", null), "dev", "exists");
-        assertError(state.createChannel("general", null), "general", "exists");
+        channel("dev", null);
+        assertError(channel("dev", null), "dev", "exists");
+        assertError(channel("general", null), "general", "exists");
         assertThat(state.channels()).containsExactly("general", "dev");
-        assertThat(state.takeRegistryChange()).isEmpty();
+        assertThat(state.lastSeq()).isEqualTo(1);
     }
 
     @Test
     void createChannelRefusesAUserName() {
-        login("ana");
-        assertError(state.createChannel("ana", null), "ana", "user");
+        loginAll("ana");
+        assertError(channel("ana", null), "ana", "user");
         assertThat(state.channels()).containsExactly("general");
     }
 
     @Test
     void createChannelRefusesInvalidAndReservedNames() {
-        assertError(state.createChannel("", null), "channel", "missing");
-        assertError(state.createChannel("a\tb", null), "whitespace");
-        assertError(state.createChannel("a\u200bb", null), "control");
-        assertError(state.createChannel("c".repeat(65), null), "longer");
-        assertError(state.createChannel("replica", null), "reserved");
-        assertError(state.createChannel("Servers", null), "reserved");
+        assertError(channel("", null), "channel", "missing");
+        assertError(channel("a\tb", null), "whitespace");
+        assertError(channel("a\u200bb", null), "control");
+        assertError(channel("c".repeat(65), null), "longer");
+        assertError(channel("replica", null), "reserved");
+        assertError(channel("Servers", null), "reserved");
         assertThat(state.channels()).containsExactly("general");
+        assertThat(state.lastSeq()).isZero();
     }
 
     // --- posts and direct messages ---
 
     @Test
     void postRefusesUnknownUserAndUnknownChannel() {
-        login("ana");
+        loginAll("ana");
+        long clockBefore = lamport.current();
         assertRejected(post("bob", "general", "hi"), "unknown user", "bob");
         assertRejected(post("ana", "nowhere", "hi"), "unknown channel", "nowhere");
-        assertThat(state.lastSeq()).isZero();
-        assertThat(stampsTaken).hasValue(0);
+        assertThat(state.lastSeq()).isEqualTo(1);
+        assertThat(lamport.current()).as("no stamp taken for a refusal").isEqualTo(clockBefore);
     }
 
     @Test
     void postRefusesEmptyAndOverLongMessages() {
-        login("ana");
+        loginAll("ana");
         assertRejected(post("ana", "general", ""), "empty");
         assertRejected(post("ana", "general", null), "empty");
         assertRejected(post("ana", "general", "x".repeat(ChatState.MAX_MESSAGE_LENGTH + 1)), "longer");
-        assertThat(post("ana", "general", "x".repeat(ChatState.MAX_MESSAGE_LENGTH)).accepted()).isTrue();
+        assertThat(post("ana", "general", "x".repeat(ChatState.MAX_MESSAGE_LENGTH)).entry()).isNotNull();
+    }
+
+    @Test
+    void messageLengthCountsCodePointsNotChars() {
+        loginAll("ana");
+        String emoji = "\uD83D\uDE00"; // one code point, two chars
+        assertThat(post("ana", "general", emoji.repeat(ChatState.MAX_MESSAGE_LENGTH)).entry()).isNotNull();
+        assertRejected(post("ana", "general", emoji.repeat(ChatState.MAX_MESSAGE_LENGTH + 1)), "longer");
     }
 
     @Test
     void acceptedPostsGetIncreasingSeqAndTheStamp() {
-        login("ana");
-        ChatState.Write first = state.post(new Requests.Publish("ana", "general", "hello", "p-1"), stamps);
-        ChatState.Write second = post("ana", "general", "again");
+        loginAll("ana"); // seq 1, clock 101
+        Sequencer.Decision first = write(Service.PUBLISH, new Requests.Publish("ana", "general", "hello", "p-1"),
+                "p-1");
+        now.set(T.plusMillis(7).toEpochMilli());
+        Sequencer.Decision second = post("ana", "general", "again");
 
-        assertThat(first.accepted()).isTrue();
-        assertThat(first.reply()).isEqualTo(Replies.Ack.ok());
-        assertThat(first.entry()).isEqualTo(
-                StoredEntry.post(1, "p-1", "ana", "general", "hello", T.plusMillis(101), 101));
-        assertThat(second.entry().seq()).isEqualTo(2);
+        assertThat(first.refusal()).isNull();
+        assertThat(first.entry()).isEqualTo(LogEntry.post(2, TERM, "p-1", "ana", "general", "hello", T, 102));
+        assertThat(first.entry().toStored()).isEqualTo(
+                StoredEntry.post(2, "p-1", "ana", "general", "hello", T, 102));
+        assertThat(second.entry().seq()).isEqualTo(3);
+        assertThat(second.entry().timestamp()).isEqualTo(T.plusMillis(7));
         assertThat(second.entry().clock()).isGreaterThan(first.entry().clock());
-        assertThat(state.lastSeq()).isEqualTo(2);
-        assertThat(state.lastClock()).isEqualTo(102);
-        assertThat(state.replyTo("p-1")).hasValue(Replies.Ack.ok());
-        assertThat(state.replyTo("never-seen")).isEmpty();
+        assertThat(state.lastSeq()).isEqualTo(3);
+        assertThat(state.lastClock()).isEqualTo(103);
+        assertThat(state.seqOf("p-1")).hasValue(2L);
+        assertThat(state.seqOf("never-seen")).isEmpty();
     }
 
     @Test
     void directRefusesUnknownSourceOrDestination() {
-        login("ana");
+        loginAll("ana");
         assertRejected(direct("zed", "ana", "hi"), "unknown user", "zed");
         assertRejected(direct("ana", "zed", "hi"), "unknown user", "zed");
         assertRejected(direct("ana", "general", "hi"), "unknown user", "general");
         assertRejected(direct("ana", "ana", ""), "empty");
-        assertThat(state.lastSeq()).isZero();
+        assertThat(state.lastSeq()).isEqualTo(1);
     }
 
     @Test
-    void postsAndDirectMessagesShareOneSequence() {
-        login("ana", "bob");
-        ChatState.Write p = post("ana", "general", "p");
-        ChatState.Write d = direct("ana", "bob", "d");
-        assertThat(p.entry().seq()).isEqualTo(1);
-        assertThat(d.entry()).isEqualTo(StoredEntry.direct(2, null, "ana", "bob", "d", T.plusMillis(102), 102));
-        assertThat(d.entry().isPost()).isFalse();
+    void allWritesShareOneSequence() {
+        loginAll("ana", "bob"); // 1, 2
+        Sequencer.Decision p = post("ana", "general", "p");
+        Sequencer.Decision d = direct("ana", "bob", "d");
+        Sequencer.Decision c = channel("dev", null);
+        assertThat(p.entry().seq()).isEqualTo(3);
+        assertThat(d.entry()).isEqualTo(LogEntry.direct(4, TERM, null, "ana", "bob", "d", T, 104));
+        assertThat(d.entry().toStored().isPost()).isFalse();
+        assertThat(c.entry().seq()).isEqualTo(5);
+    }
+
+    // --- applying entries ordered elsewhere ---
+
+    @Test
+    void applyingEntriesFromTheCoordinatorRestoresSequenceClockHistoryAndIds() {
+        ChatState follower = new ChatState(scan);
+        follower.apply(LogEntry.login(1, 1, "l-1", "ana", T, 400));
+        follower.apply(LogEntry.login(2, 1, null, "bob", T, 401));
+        follower.apply(LogEntry.channel(3, 1, "c-3", "dev", T, 402));
+        follower.apply(LogEntry.post(4, 2, "p-4", "ana", "general", "one", T, 500));
+        follower.apply(LogEntry.post(5, 2, null, "ana", "dev", "two", T, 510));
+        follower.apply(LogEntry.direct(6, 2, "d-6", "ana", "bob", "dm", T, 505));
+
+        assertThat(follower.users()).containsExactly("ana", "bob");
+        assertThat(follower.channels()).containsExactly("general", "dev");
+        assertThat(follower.lastSeq()).isEqualTo(6);
+        assertThat(follower.lastClock()).as("the highest clock, not the last").isEqualTo(510);
+        assertThat(follower.seqOf("l-1")).hasValue(1L);
+        assertThat(follower.seqOf("c-3")).hasValue(3L);
+        assertThat(follower.seqOf("p-4")).hasValue(4L);
+        assertThat(follower.seqOf("d-6")).hasValue(6L);
+        assertThat(messages(follower.history(new Requests.History("general", null, null, null))))
+                .containsExactly("one");
+        assertThat(messages(follower.history(new Requests.History("dev", null, null, null))))
+                .containsExactly("two");
+        assertThat(messages(follower.history(new Requests.History(null, "bob", null, null))))
+                .containsExactly("dm");
+
+        // the next write ordered on this state continues the sequence
+        Sequencer.Decision next = Sequencer.order(follower, clocks, 4, Service.PUBLISH,
+                new Requests.Publish("bob", "general", "after", null), null);
+        assertThat(next.entry().seq()).isEqualTo(7);
+        assertThat(next.entry().term()).isEqualTo(4);
+    }
+
+    @Test
+    void rebuildForgetsWhatWasCutAndReappliesTheRest() {
+        List<LogEntry> log = new ArrayList<>(List.of(
+                LogEntry.login(1, 1, "l-1", "ana", T, 10),
+                LogEntry.channel(2, 1, "c-2", "dev", T, 11),
+                LogEntry.post(3, 1, "p-3", "ana", "dev", "kept", T, 12),
+                LogEntry.login(4, 2, "l-4", "bob", T, 20),
+                LogEntry.channel(5, 2, "c-5", "ops", T, 21),
+                LogEntry.post(6, 2, "p-6", "ana", "dev", "cut", T, 22)));
+        log.forEach(state::apply);
+        assertThat(state.lastSeq()).isEqualTo(6);
+
+        List<LogEntry> kept = log.subList(0, 3);
+        state.rebuild(sink -> kept.forEach(sink));
+
+        assertThat(state.users()).containsExactly("ana");
+        assertThat(state.channels()).containsExactly("general", "dev");
+        assertThat(state.lastSeq()).isEqualTo(3);
+        assertThat(state.lastClock()).isEqualTo(12);
+        assertThat(state.seqOf("p-3")).hasValue(3L);
+        assertThat(state.seqOf("l-4")).isEmpty();
+        assertThat(state.seqOf("p-6")).isEmpty();
+        assertThat(messages(history("dev", null, null, null))).containsExactly("kept");
+        assertThat(history(null, "bob", null, null).status()).isEqualTo("erro");
+        // the cut channel name is free again
+        assertThat(state.channelProblem("ops")).isEmpty();
+    }
+
+    @Test
+    void rebuildFromNothingGivesAFreshState() {
+        loginAll("ana");
+        channel("dev", null);
+        post("ana", "dev", "x");
+        state.rebuild(sink -> { });
+        assertThat(state.users()).isEmpty();
+        assertThat(state.channels()).containsExactly("general");
+        assertThat(state.lastSeq()).isZero();
+        assertThat(state.lastClock()).isZero();
     }
 
     // --- history ---
 
     @Test
     void historyNeedsExactlyOneOfChannelOrUser() {
-        login("ana");
+        loginAll("ana");
         Replies.History neither = history(null, null, null, null);
         assertThat(neither.status()).isEqualTo("erro");
         assertThat(neither.description()).contains("exactly one");
@@ -296,7 +411,7 @@ class ChatStateTest {
 
     @Test
     void historyDefaultsTo100AndCapsAt1000() {
-        login("ana");
+        loginAll("ana");
         for (int i = 1; i <= 1100; i++) {
             post("ana", "general", "m" + i);
         }
@@ -312,25 +427,25 @@ class ChatStateTest {
 
     @Test
     void historyListsPostsOldestFirstAsPublished() {
-        login("ana");
+        loginAll("ana"); // clock 101
         post("ana", "general", "one");
+        now.set(T.plusMillis(1).toEpochMilli());
         post("ana", "general", "two");
         List<HistoryEntry> entries = history("general", null, null, null).messages();
         assertThat(entries).containsExactly(
-                new HistoryEntry("ana", "general", null, null, "one", T.plusMillis(101), 101),
-                new HistoryEntry("ana", "general", null, null, "two", T.plusMillis(102), 102));
-        assertThat(messages(history("general", null, null, null))).containsExactly("one", "two");
+                new HistoryEntry("ana", "general", null, null, "one", T, 102),
+                new HistoryEntry("ana", "general", null, null, "two", T.plusMillis(1), 103));
     }
 
     @Test
     void historyOfAnEmptyChannelIsEmpty() {
-        state.createChannel("dev", null);
+        channel("dev", null);
         assertThat(messages(history("dev", null, null, null))).isEmpty();
     }
 
     @Test
     void sinceGivesOnlyLaterEntriesTheFirstLimitOfThem() {
-        login("ana");
+        loginAll("ana");
         List<Long> clocks = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             clocks.add(post("ana", "general", "m" + i).entry().clock());
@@ -346,7 +461,7 @@ class ChatStateTest {
 
     @Test
     void userHistoryHasSentAndReceivedDirectMessagesOnly() {
-        login("ana", "bob", "carol");
+        loginAll("ana", "bob", "carol");
         direct("ana", "bob", "ana to bob");
         post("ana", "general", "a post");
         direct("bob", "ana", "bob to ana");
@@ -366,8 +481,8 @@ class ChatStateTest {
 
     @Test
     void sinceOlderThanMemoryIsAnsweredFromDisk() {
-        login("ana", "bob");
-        state.createChannel("dev", null);
+        loginAll("ana", "bob");
+        channel("dev", null);
         List<Long> clocks = new ArrayList<>();
         for (int i = 1; i <= 1200; i++) {
             clocks.add(post("ana", "general", "m" + i).entry().clock());
@@ -393,7 +508,7 @@ class ChatStateTest {
 
     @Test
     void userSinceOlderThanMemoryIsAnsweredFromDisk() {
-        login("ana", "bob", "carol");
+        loginAll("ana", "bob", "carol");
         for (int i = 1; i <= 1005; i++) {
             direct(i % 2 == 0 ? "ana" : "bob", i % 2 == 0 ? "bob" : "ana", "dm" + i);
             if (i == 3) {
@@ -402,33 +517,5 @@ class ChatStateTest {
         }
         assertThat(messages(history(null, "ana", 3, 0L))).containsExactly("dm1", "dm2", "dm3");
         assertThat(diskScans).hasValue(1);
-    }
-
-    // --- replay ---
-
-    @Test
-    void replayRestoresSequenceClockHistoryAndRetriedIds() {
-        RegistrySnapshot registry = new RegistrySnapshot(
-                List.of(new RegistrySnapshot.User("ana", 1, List.of(T)),
-                        new RegistrySnapshot.User("bob", 1, List.of(T))),
-                List.of("general"));
-        ChatState restarted = new ChatState(registry, scan);
-        restarted.replay(StoredEntry.post(1, "p-1", "ana", "general", "one", T, 500));
-        restarted.replay(StoredEntry.post(2, null, "ana", "general", "two", T, 510));
-        restarted.replay(StoredEntry.direct(3, "d-3", "ana", "bob", "dm", T, 505));
-
-        assertThat(restarted.lastSeq()).isEqualTo(3);
-        assertThat(restarted.lastClock()).isEqualTo(510);
-        assertThat(restarted.replyTo("p-1")).hasValue(Replies.Ack.ok());
-        assertThat(restarted.replyTo("d-3")).hasValue(Replies.Ack.ok());
-        assertThat(messages(restarted.history(new Requests.History("general", null, null, null))))
-                .containsExactly("one", "two");
-        assertThat(messages(restarted.history(new Requests.History(null, "bob", null, null))))
-                .containsExactly("dm");
-
-        clock.set(600);
-        ChatState.Write next = restarted.post(new Requests.Publish("bob", "general", "after", null), stamps);
-        assertThat(next.entry().seq()).isEqualTo(4);
-        assertThat(restarted.lastClock()).isEqualTo(601);
     }
 }

@@ -27,9 +27,11 @@ class ChatStoreTest {
         return StoredEntry.direct(seq, null, "ana", "bob", message, T.plusMillis(seq), 10 + seq);
     }
 
-    private static List<StoredEntry> replay(ChatStore store) throws IOException {
+    /** Every stored entry: all posts, then all direct messages, each in file order. */
+    private static List<StoredEntry> replay(ChatStore store) {
         List<StoredEntry> out = new ArrayList<>();
-        store.replay(out::add);
+        store.scan(true, out::add);
+        store.scan(false, out::add);
         return out;
     }
 
@@ -180,5 +182,55 @@ class ChatStoreTest {
             assertThat(replay(store)).containsExactly(p1, p2);
         }
         assertThat(Files.readAllLines(dir.resolve(ChatStore.PUBLICATIONS))).hasSize(2);
+    }
+
+    @Test
+    void lastSeqIsTheSeqOfTheLastCommittedLineOfEachFile() throws IOException {
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
+            assertThat(store.lastSeq(true)).isZero();
+            assertThat(store.lastSeq(false)).isZero();
+            store.append(post(1, "p"));
+            store.append(direct(2, "d"));
+            store.append(post(3, "p"));
+            assertThat(store.lastSeq(true)).as("not before commit").isZero();
+            store.commit();
+            assertThat(store.lastSeq(true)).isEqualTo(3);
+            assertThat(store.lastSeq(false)).isEqualTo(2);
+            store.append(direct(4, "a longer direct message, ol\u00e1"));
+            store.commit();
+            assertThat(store.lastSeq(false)).isEqualTo(4);
+        }
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
+            assertThat(store.lastSeq(true)).isEqualTo(3);
+            assertThat(store.lastSeq(false)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void lastSeqIgnoresATornTail() throws IOException {
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
+            store.append(post(1, "kept"));
+            store.commit();
+        }
+        Files.writeString(dir.resolve(ChatStore.PUBLICATIONS), "{\"seq\":2,\"id\":\"id-2\",\"us",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
+            assertThat(store.lastSeq(true)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theRegistryKeepsItsSeq() throws IOException {
+        RegistrySnapshot registry = new RegistrySnapshot(
+                List.of(new RegistrySnapshot.User("ana", 1, List.of(T))), List.of("general"), 42);
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
+            store.stageRegistry(registry);
+            store.commit();
+        }
+        assertThat(Files.readString(dir.resolve(ChatStore.REGISTRY))).contains("\"seq\" : 42");
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
+            assertThat(store.loadedRegistry()).isEqualTo(registry);
+            assertThat(store.loadedRegistry().seq()).isEqualTo(42);
+        }
     }
 }

@@ -120,4 +120,102 @@ class JsonLinesFileTest {
         Files.write(path, bytes("a\n\nb\nc-without-newline"));
         assertThat(scan(path)).containsExactly("a", "b");
     }
+
+    /** Lines (as text) and their offsets, read from {@code offset} until {@code stopAfter} lines. */
+    private static List<String> readFrom(JsonLinesFile file, long offset, int stopAfter, List<Long> offsets)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        file.readFrom(offset, (line, at) -> {
+            lines.add(new String(line, StandardCharsets.UTF_8));
+            offsets.add(at);
+            return lines.size() < stopAfter;
+        });
+        return lines;
+    }
+
+    @Test
+    void readFromGivesFlushedLinesWithTheirOffsetsAndStopsWhenAsked() throws IOException {
+        Path path = dir.resolve("read.jsonl");
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            assertThat(file.position()).isZero();
+            file.append(bytes("aa"));
+            assertThat(file.position()).as("buffered bytes count").isEqualTo(3);
+            file.append(bytes("b\u00e9"));
+            file.append(bytes("c"));
+            file.flush();
+            file.append(bytes("not flushed"));
+
+            List<Long> offsets = new ArrayList<>();
+            assertThat(readFrom(file, 0, 100, offsets)).containsExactly("aa", "b\u00e9", "c");
+            assertThat(offsets).containsExactly(0L, 3L, 7L);
+
+            offsets.clear();
+            assertThat(readFrom(file, 3, 1, offsets)).containsExactly("b\u00e9");
+            assertThat(offsets).containsExactly(3L);
+            assertThat(file.position()).isEqualTo(9 + "not flushed".length() + 1);
+        }
+    }
+
+    @Test
+    void readFromCrossesReadChunks() throws IOException {
+        Path path = dir.resolve("big.jsonl");
+        List<String> written = new ArrayList<>();
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            for (int i = 0; i < 3000; i++) {
+                String line = i + ":" + "x".repeat(i % 97);
+                written.add(line);
+                file.append(bytes(line));
+            }
+            file.flush();
+            List<Long> offsets = new ArrayList<>();
+            assertThat(readFrom(file, 0, Integer.MAX_VALUE, offsets)).isEqualTo(written);
+            // each offset is where its line starts in the file
+            byte[] all = Files.readAllBytes(path);
+            for (int i = 0; i < written.size(); i++) {
+                long at = offsets.get(i);
+                assertThat(at == 0 || all[(int) at - 1] == '\n').isTrue();
+                assertThat(new String(all, (int) at, written.get(i).length(), StandardCharsets.UTF_8))
+                        .isEqualTo(written.get(i));
+            }
+        }
+    }
+
+    @Test
+    void lastLineIsTheLastFlushedLine() throws IOException {
+        Path path = dir.resolve("last.jsonl");
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            assertThat(file.lastLine()).isNull();
+            file.append(bytes("first"));
+            assertThat(file.lastLine()).isNull();
+            file.flush();
+            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("first");
+            file.append(bytes("y".repeat(20_000)));
+            file.flush();
+            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("y".repeat(20_000));
+        }
+        Files.write(path, bytes("{\"torn"), StandardOpenOption.APPEND);
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("y".repeat(20_000));
+        }
+    }
+
+    @Test
+    void truncateCutsAtALineStartDropsTheBufferAndAppendingContinuesThere() throws IOException {
+        Path path = dir.resolve("cut.jsonl");
+        try (JsonLinesFile file = JsonLinesFile.open(path)) {
+            file.append(bytes("one"));
+            file.append(bytes("two"));
+            file.append(bytes("three"));
+            file.flush();
+            file.append(bytes("buffered"));
+            file.truncate(4);
+            assertThat(file.position()).isEqualTo(4);
+            assertThat(Files.readString(path)).isEqualTo("one\n");
+            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("one");
+            file.append(bytes("four"));
+            file.flush();
+            assertThat(readFrom(file, 0, 100, new ArrayList<>())).containsExactly("one", "four");
+        }
+        assertThat(Files.readString(path)).isEqualTo("one\nfour\n");
+    }
 }

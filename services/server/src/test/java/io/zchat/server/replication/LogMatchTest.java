@@ -1,0 +1,166 @@
+package io.zchat.server.replication;
+
+import io.zchat.server.log.LogEntry;
+import io.zchat.server.log.ReplicationLog;
+import io.zchat.server.store.FsyncPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Logs are simulated as lists of terms: element i is the term of the entry at seq i + 1. Hand-made
+ * logs respect what real ones guarantee: terms never decrease, and two logs holding the same term at
+ * the same seq agree up to there.
+ */
+class LogMatchTest {
+    private static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static long termAt(List<Long> log, long seq) {
+        if (seq == 0) {
+            return 0;
+        }
+        return seq > log.size() ? -1 : log.get((int) seq - 1);
+    }
+
+    private static long lastSeqOfTermAtMost(List<Long> log, long term) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i) > term) {
+                return i;
+            }
+        }
+        return log.size();
+    }
+
+    /** The answer of a coordinator holding {@code leader} to a follower holding {@code follower}. */
+    private static Long ask(List<Long> leader, List<Long> follower) {
+        long lastSeq = follower.size();
+        long lastTerm = follower.isEmpty() ? 0 : follower.get(follower.size() - 1);
+        return LogMatch.truncateTo(lastSeq, lastTerm, termAt(leader, lastSeq), lastSeqOfTermAtMost(leader, lastTerm));
+    }
+
+    private static int commonPrefix(List<Long> a, List<Long> b) {
+        int n = 0;
+        while (n < a.size() && n < b.size() && a.get(n).equals(b.get(n))) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Runs the exchange (ask, cut back, ask again) and returns where the follower's log ends up. */
+    private static long converge(List<Long> leader, List<Long> follower) {
+        List<Long> log = new ArrayList<>(follower);
+        for (int round = 0; round <= follower.size() + 1; round++) {
+            Long cut = ask(leader, log);
+            if (cut == null) {
+                return log.size();
+            }
+            assertThat(cut).as("a truncate point moves strictly back").isLessThan(log.size()).isNotNegative();
+            assertThat(cut).as("never below the common prefix").isGreaterThanOrEqualTo(commonPrefix(leader, follower));
+            log = new ArrayList<>(log.subList(0, cut.intValue()));
+        }
+        throw new AssertionError("the exchange did not end");
+    }
+
+    private static List<Long> terms(long... terms) {
+        List<Long> out = new ArrayList<>();
+        for (long t : terms) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    @Test
+    void aMatchingPrefixNeedsNoTruncation() {
+        List<Long> leader = terms(1, 1, 2, 2, 4);
+        assertThat(ask(leader, terms())).isNull();
+        assertThat(ask(leader, terms(1))).isNull();
+        assertThat(ask(leader, terms(1, 1, 2))).isNull();
+        assertThat(ask(leader, leader)).isNull();
+        assertThat(ask(terms(), terms())).isNull();
+    }
+
+    @Test
+    void aFollowerAheadIsToldToCutBackStrictly() {
+        List<Long> leader = terms(1, 1, 2);
+        Long cut = ask(leader, terms(1, 1, 2, 2, 2));
+        assertThat(cut).isNotNull().isLessThan(5L).isEqualTo(3L);
+        assertThat(ask(terms(), terms(1, 1))).isNotNull().isZero();
+    }
+
+    @Test
+    void aDifferentTermAtTheFollowersLastSeqGivesAStrictlySmallerPoint() {
+        Long cut = ask(terms(1, 1, 2, 2), terms(1, 1, 3, 3));
+        assertThat(cut).isNotNull().isLessThan(4L);
+        cut = ask(terms(1, 1, 3, 3), terms(1, 1, 2, 2));
+        assertThat(cut).isNotNull().isLessThan(4L);
+        assertThat(ask(terms(2), terms(1))).isZero();
+    }
+
+    @Test
+    void thePureRuleUsesOnlyWhatItIsGiven() {
+        assertThat(LogMatch.truncateTo(5, 3, 3, 9)).isNull();
+        assertThat(LogMatch.truncateTo(5, 3, 2, 9)).isEqualTo(4L);
+        assertThat(LogMatch.truncateTo(5, 3, -1, 2)).isEqualTo(2L);
+        assertThat(LogMatch.truncateTo(1, 3, 2, 0)).isEqualTo(0L);
+        assertThat(LogMatch.truncateTo(0, 0, 0, 0)).isNull();
+    }
+
+    @Test
+    void theExchangeConvergesToTheCommonPrefix() {
+        List<List<List<Long>>> cases = List.of(
+                // leader, follower
+                List.of(terms(1, 1, 2, 2), terms(1, 1, 3, 3)),
+                List.of(terms(1, 1, 3, 3), terms(1, 1, 2, 2, 2)),
+                List.of(terms(1, 1, 2, 2, 4), terms(1, 1, 2, 3, 3, 3)),
+                List.of(terms(1, 1, 2, 4, 4), terms(1, 1, 2, 2, 2)),
+                List.of(terms(1, 1, 1, 5, 5, 5, 5), terms(1, 2, 2, 3, 3, 4, 4, 4, 4)),
+                List.of(terms(), terms(1, 1, 2)),
+                List.of(terms(2, 2, 2), terms(1, 1, 1, 1, 1, 1, 1, 1)),
+                List.of(terms(1, 1, 2, 2, 2, 2, 2, 2, 2, 2), terms(1, 1, 2, 2, 3)),
+                List.of(terms(1, 3, 3, 3, 6, 6), terms(1, 3, 3, 4, 5, 5, 5)),
+                List.of(terms(1, 1, 2), terms(1, 1, 2, 2, 2)),
+                List.of(terms(1, 1, 2, 2, 2), terms(1, 1, 2)),
+                List.of(terms(1, 2, 3, 4, 5, 6, 7), terms(1, 2, 3, 4, 5, 6, 7)));
+        for (List<List<Long>> c : cases) {
+            List<Long> leader = c.get(0);
+            List<Long> follower = c.get(1);
+            assertThat(converge(leader, follower)).as("leader %s, follower %s", leader, follower)
+                    .isEqualTo(commonPrefix(leader, follower));
+        }
+    }
+
+    private ReplicationLog logOfTerms(Path at, long... terms) throws IOException {
+        ReplicationLog log = ReplicationLog.open(at, FsyncPolicy.NEVER, 8, e -> { });
+        for (int i = 0; i < terms.length; i++) {
+            log.append(LogEntry.login(i + 1, terms[i], null, "u" + i, T, i + 1));
+        }
+        log.flush();
+        return log;
+    }
+
+    @Test
+    void theExchangeBetweenTwoRealLogsEndsAtTheCommonPrefix() throws IOException {
+        try (ReplicationLog leader = logOfTerms(dir.resolve("leader"), 1, 1, 2, 2, 4, 4);
+             ReplicationLog follower = logOfTerms(dir.resolve("follower"), 1, 1, 2, 3, 3, 3, 3)) {
+            int rounds = 0;
+            Long cut;
+            while ((cut = LogMatch.truncateTo(leader, follower.lastSeq(), follower.lastTerm())) != null) {
+                assertThat(cut).isLessThan(follower.lastSeq());
+                follower.truncateAfter(cut);
+                assertThat(++rounds).isLessThan(10);
+            }
+            assertThat(follower.lastSeq()).isEqualTo(3);
+            assertThat(follower.lastTerm()).isEqualTo(2);
+        }
+    }
+}
