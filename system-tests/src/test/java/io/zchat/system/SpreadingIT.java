@@ -23,8 +23,11 @@ class SpreadingIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("spreading").startInfrastructure();
-        cluster.startServer("server-1");
-        cluster.startServer("server-2");
+        // with min-acks 2 neither can lead (and become ready) alone
+        cluster.launchServer("server-1");
+        cluster.launchServer("server-2");
+        cluster.server("server-1").awaitReady();
+        cluster.server("server-2").awaitReady();
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.zchat.ref;
 
 import io.zchat.ref.ServerDirectory.Server;
+import io.zchat.shared.clock.ManualClock;
 import io.zchat.shared.wire.Replies.ServerInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,11 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,35 +19,7 @@ class ServerDirectoryTest {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00.000Z");
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
 
     private ServerDirectory empty() {
         return new ServerDirectory(clock, TIMEOUT, List.of());

@@ -3,48 +3,17 @@ package io.zchat.shared.clock;
 import io.zchat.shared.wire.Stamp;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PhysicalClockTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00.000Z");
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void initialOffsetIsApplied() {
-        MutableClock base = new MutableClock(T0);
+        ManualClock base = new ManualClock(T0);
         PhysicalClock clock = new PhysicalClock(base, -412, 0);
         assertThat(clock.millis()).isEqualTo(T0.toEpochMilli() - 412);
         assertThat(clock.now()).isEqualTo(T0.minusMillis(412));
@@ -53,7 +22,7 @@ class PhysicalClockTest {
 
     @Test
     void adjustShiftsLaterReadings() {
-        MutableClock base = new MutableClock(T0);
+        ManualClock base = new ManualClock(T0);
         PhysicalClock clock = new PhysicalClock(base, 100, 0);
         clock.adjust(-150);
         assertThat(clock.millis()).isEqualTo(T0.toEpochMilli() - 50);
@@ -64,7 +33,7 @@ class PhysicalClockTest {
 
     @Test
     void readingsFollowTheBaseClock() {
-        MutableClock base = new MutableClock(T0);
+        ManualClock base = new ManualClock(T0);
         PhysicalClock clock = new PhysicalClock(base, 7, 0);
         base.advance(Duration.ofSeconds(3));
         assertThat(clock.millis()).isEqualTo(T0.toEpochMilli() + 3000 + 7);
@@ -73,7 +42,7 @@ class PhysicalClockTest {
 
     @Test
     void driftShowsAfterElapsedTime() {
-        MutableClock base = new MutableClock(T0);
+        ManualClock base = new ManualClock(T0);
         PhysicalClock fast = new PhysicalClock(base, 0, 200);   // 200 ppm
         PhysicalClock slow = new PhysicalClock(base, 0, -500);  // -500 ppm
         assertThat(fast.offsetMillis()).isZero();
@@ -85,7 +54,7 @@ class PhysicalClockTest {
 
     @Test
     void driftAddsToAdjustments() {
-        MutableClock base = new MutableClock(T0);
+        ManualClock base = new ManualClock(T0);
         PhysicalClock clock = new PhysicalClock(base, 0, 1000); // 1 ms per second
         base.advance(Duration.ofSeconds(10));
         clock.adjust(-10);
@@ -110,7 +79,7 @@ class PhysicalClockTest {
 
     @Test
     void stampTicksLamportAndReadsPhysicalTime() {
-        MutableClock base = new MutableClock(T0);
+        ManualClock base = new ManualClock(T0);
         Clocks clocks = new Clocks(new LamportClock(9), new PhysicalClock(base, 25, 0));
         Stamp first = clocks.stamp();
         assertThat(first).isEqualTo(new Stamp(T0.plusMillis(25), 10));
@@ -121,7 +90,7 @@ class PhysicalClockTest {
 
     @Test
     void receivedAppliesTheReceiveRule() {
-        Clocks clocks = new Clocks(new LamportClock(3), new PhysicalClock(new MutableClock(T0), 0, 0));
+        Clocks clocks = new Clocks(new LamportClock(3), new PhysicalClock(new ManualClock(T0), 0, 0));
         assertThat(clocks.received(new Stamp(T0, 40))).isEqualTo(41);
         assertThat(clocks.received(new Stamp(T0, 2))).isEqualTo(42);
         assertThat(clocks.lamport().current()).isEqualTo(42);

@@ -5,6 +5,7 @@ import io.zchat.server.replication.Sequencer;
 import io.zchat.server.store.StoredEntry;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.clock.LamportClock;
+import io.zchat.shared.clock.ManualClock;
 import io.zchat.shared.clock.PhysicalClock;
 import io.zchat.shared.wire.HistoryEntry;
 import io.zchat.shared.wire.Replies;
@@ -13,14 +14,10 @@ import io.zchat.shared.wire.Service;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -42,39 +39,15 @@ class ChatStateTest {
         disk.stream().filter(e -> e.isPost() == posts).forEach(sink);
     };
     /** Physical time the clocks read, epoch millis; moved by the tests. */
-    private final AtomicLong now = new AtomicLong(T.toEpochMilli());
+    private final ManualClock now = new ManualClock(T);
     private final LamportClock lamport = new LamportClock(100);
-    private final Clocks clocks = new Clocks(lamport, new PhysicalClock(new SettableClock(now), 0, 0));
+    private final Clocks clocks = new Clocks(lamport, new PhysicalClock(now, 0, 0));
 
     private ChatState state;
 
     @BeforeEach
     void freshState() {
         state = new ChatState(scan);
-    }
-
-    /** A clock reading whatever {@code now} holds. */
-    static final class SettableClock extends Clock {
-        private final AtomicLong millis;
-
-        SettableClock(AtomicLong millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
     }
 
     private Sequencer.Decision write(Service service, Object request, String id) {
@@ -185,7 +158,7 @@ class ChatStateTest {
     @Test
     void reLoginIsAcceptedAsANewEntryButTheUserIsListedOnce() {
         login("ana", null);
-        now.set(T.plusSeconds(5).toEpochMilli());
+        now.set(T.plusSeconds(5));
         Sequencer.Decision again = login("ana", null);
         assertThat(again.entry()).isEqualTo(LogEntry.login(2, TERM, null, "ana", T.plusSeconds(5), 102));
         assertThat(state.users()).containsExactly("ana");
@@ -265,7 +238,7 @@ class ChatStateTest {
         loginAll("ana"); // seq 1, clock 101
         Sequencer.Decision first = write(Service.PUBLISH, new Requests.Publish("ana", "general", "hello", "p-1"),
                 "p-1");
-        now.set(T.plusMillis(7).toEpochMilli());
+        now.set(T.plusMillis(7));
         Sequencer.Decision second = post("ana", "general", "again");
 
         assertThat(first.refusal()).isNull();
@@ -429,7 +402,7 @@ class ChatStateTest {
     void historyListsPostsOldestFirstAsPublished() {
         loginAll("ana"); // clock 101
         post("ana", "general", "one");
-        now.set(T.plusMillis(1).toEpochMilli());
+        now.set(T.plusMillis(1));
         post("ana", "general", "two");
         List<HistoryEntry> entries = history("general", null, null, null).messages();
         assertThat(entries).containsExactly(
