@@ -83,7 +83,7 @@ class ChatFlowIT {
         dev.subscribe("dev");
 
         // a subscription takes a moment to reach the proxy: send until the first one arrives
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             client.message("bob", "ana", "ping");
             client.publish("bob", "dev", "ping");
             return !toAna.isEmpty() && !toDev.isEmpty();

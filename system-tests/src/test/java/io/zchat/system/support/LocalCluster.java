@@ -109,6 +109,18 @@ public final class LocalCluster implements AutoCloseable {
         return servers.values();
     }
 
+    /** Every node started so far (ref, broker, proxy, then the servers), running or not. */
+    public List<NodeProcess> nodes() {
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (NodeProcess node : new NodeProcess[] {ref, broker, proxy}) {
+            if (node != null) {
+                nodes.add(node);
+            }
+        }
+        nodes.addAll(servers.values());
+        return nodes;
+    }
+
     public NodeProcess server(String name) {
         return servers.get(name);
     }

@@ -111,6 +111,16 @@ public final class NodeProcess {
         return name;
     }
 
+    /** The role (jar) this node runs: ref, broker, proxy, server or client. */
+    public String role() {
+        return role;
+    }
+
+    /** The Actuator HTTP port (health, prometheus). */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public Path log() {
         return log;
     }
