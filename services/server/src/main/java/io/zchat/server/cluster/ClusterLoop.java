@@ -72,7 +72,7 @@ public class ClusterLoop extends ZmqLoop {
         this.properties = properties;
         this.view = view;
         this.server = server;
-        server.onElectionRequest(asker -> execute(this::electionRequested));
+        server.onElectionRequest(() -> execute(this::electionRequested));
         server.onDeposed(() -> execute(this::deposed));
         this.proxy = proxy;
         this.codec = codec;

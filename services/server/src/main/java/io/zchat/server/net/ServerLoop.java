@@ -3,7 +3,6 @@ package io.zchat.server.net;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.zchat.server.ServerProperties;
 import io.zchat.server.cluster.ClusterProperties;
 import io.zchat.server.cluster.ClusterView;
@@ -23,9 +22,7 @@ import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.config.Endpoints;
 import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.Envelope;
-import io.zchat.shared.wire.Publications;
 import io.zchat.shared.wire.Replies;
-import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
@@ -37,15 +34,12 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server's data path, on one thread that owns the log, the state and these sockets:
@@ -82,11 +76,11 @@ public class ServerLoop extends ZmqLoop {
     private final WireCodec codec;
     private final Clocks clocks;
     private final MessageLog messageLog;
-    private final MeterRegistry registry;
     private final ClusterView view;
     private final Counter storageFailures;
     private final Counter gaps;
-    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestTimers timers;
+    private final PeerServices peerServices;
     private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
     private final TreeMap<Long, List<PendingWrite>> awaitingApply = new TreeMap<>();
@@ -102,7 +96,7 @@ public class ServerLoop extends ZmqLoop {
     private volatile long commit;
     private volatile String upstreamName;
     private ZMQ.Socket clients;
-    private ZMQ.Socket pub;
+    private EntryPublisher publisher;
     private ZMQ.Socket peers;
     private ZMQ.Socket upstream;
     private String upstreamAddress;
@@ -111,14 +105,16 @@ public class ServerLoop extends ZmqLoop {
     private long fetchSentAt;
     private long fetchedAtLeast;
     private long forwardCounter;
-    private java.util.function.Consumer<String> electionListener = name -> { };
     private Runnable deposedListener = () -> { };
 
     public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties,
                       ClusterProperties cluster, ZmqSettings zmq, RequestHandler handler, ChatState state,
                       ReplicationLog log, TermFile termFile, ViewWriter views, WireCodec codec, Clocks clocks,
-                      MessageLog messageLog, MeterRegistry registry, ClusterView view) {
+                      MessageLog messageLog, MeterRegistry registry, ClusterView view, RequestTimers timers,
+                      PeerServices peerServices) {
         super("server-loop", zmq);
+        this.timers = timers;
+        this.peerServices = peerServices;
         this.broker = broker;
         this.proxy = proxy;
         this.properties = properties;
@@ -131,7 +127,6 @@ public class ServerLoop extends ZmqLoop {
         this.codec = codec;
         this.clocks = clocks;
         this.messageLog = messageLog;
-        this.registry = registry;
         this.view = view;
         this.commit = views.appliedSeq();
         this.storageFailures = Counter.builder("chat.storage.failures")
@@ -223,8 +218,8 @@ public class ServerLoop extends ZmqLoop {
     }
 
     /** Called (on this loop) when another server asks for an election. */
-    public void onElectionRequest(java.util.function.Consumer<String> listener) {
-        this.electionListener = listener;
+    public void onElectionRequest(Runnable listener) {
+        peerServices.onElectionRequest(listener);
     }
 
     // ---- commands from the cluster loop -----------------------------------------------------
@@ -275,8 +270,9 @@ public class ServerLoop extends ZmqLoop {
     protected void open() {
         clients = socket(SocketType.DEALER);
         clients.connect(broker.backend());
-        pub = socket(SocketType.PUB);
+        ZMQ.Socket pub = socket(SocketType.PUB);
         pub.connect(proxy.xsub());
+        publisher = new EntryPublisher(pub, codec, messageLog);
         peers = socket(SocketType.ROUTER);
         peers.bind("tcp://*:" + cluster.peer().port());
         whenReadable(clients, this::serveClients);
@@ -465,7 +461,7 @@ public class ServerLoop extends ZmqLoop {
 
     private void answerClient(List<byte[]> route, String service, Object reply, long startedNanos) {
         reply(clients, route, service, reply, CLIENT);
-        timer(service, reply).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        timers.record(service, reply, System.nanoTime() - startedNanos);
     }
 
     // ---- peers --------------------------------------------------------------------------------
@@ -489,7 +485,7 @@ public class ServerLoop extends ZmqLoop {
                         status(codec.body(request, ReplicaMessages.StatusRequest.class)), PEER);
                 default -> {
                     messageLog.received(PEER, request);
-                    reply(peers, route, service, peerService(request), PEER);
+                    reply(peers, route, service, peerServices.answer(request, caughtUp || role == Role.LEADER), PEER);
                 }
             }
         } catch (WireFormatException e) {
@@ -497,29 +493,6 @@ public class ServerLoop extends ZmqLoop {
         }
     }
 
-    private Object peerService(Envelope request) throws WireFormatException {
-        Service service = request.knownService().orElse(null);
-        if (service == Service.CLOCK) {
-            return new Replies.Clock(clocks.physical().millis());
-        }
-        if (service == Service.ELECTION) {
-            electionListener.accept(view.self());
-            return new Replies.Election(caughtUp || role == Role.LEADER ? "OK" : "CATCHING-UP");
-        }
-        if (service == Service.SYNC) {
-            Requests.Sync sync = codec.body(request, Requests.Sync.class);
-            if (sync.adjust() == null) {
-                return Replies.Status.error("field 'adjust' (milliseconds) is missing");
-            }
-            clocks.physical().adjust(sync.adjust());
-            if (messageLog.enabled() || Math.abs(sync.adjust()) >= 5) {
-                super.log.info("clock synced with coordinator {}: offset {} ms, lamport {}", sync.coordinator(),
-                        sync.adjust(), clocks.lamport().current());
-            }
-            return Replies.Status.success();
-        }
-        return Replies.Status.error("unknown service '" + request.service() + "'");
-    }
 
     /** Adopts a proposed term (so an older coordinator's entries are refused from now on) and tells how far the log goes. */
     private ReplicaMessages.Status status(ReplicaMessages.StatusRequest request) {
@@ -872,31 +845,11 @@ public class ServerLoop extends ZmqLoop {
 
     private void publishCommitted() {
         for (LogEntry entry : toPublish) {
-            publish(entry);
+            publisher.publish(entry);
         }
         toPublish.clear();
     }
 
-    private void publish(LogEntry entry) {
-        Stamp stamp = new Stamp(entry.timestamp(), entry.clock());
-        String topic;
-        String service;
-        Object body;
-        if (entry.op() == io.zchat.server.log.Op.PUBLISH) {
-            topic = entry.channel();
-            service = Service.PUBLISH.wireName();
-            body = new Publications.Post(entry.user(), entry.channel(), entry.message());
-        } else if (entry.op() == io.zchat.server.log.Op.MESSAGE) {
-            topic = entry.dst();
-            service = Service.MESSAGE.wireName();
-            body = new Publications.Direct(entry.src(), entry.dst(), entry.message());
-        } else {
-            return;
-        }
-        pub.send(topic.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE);
-        pub.send(codec.encode(service, body, stamp), 0);
-        messageLog.sent("[" + topic + "]", service, body, stamp);
-    }
 
     private void reply(ZMQ.Socket socket, List<byte[]> route, String service, Object body, String peer) {
         Stamp stamp = clocks.stamp();
@@ -937,23 +890,5 @@ public class ServerLoop extends ZmqLoop {
         super.log.error("storage failure", e);
     }
 
-    private Timer timer(String service, Object reply) {
-        String outcome = isError(reply) ? "erro" : "ok";
-        String known = Service.of(service).map(Service::wireName).orElse("unknown");
-        return timers.computeIfAbsent(known + '/' + outcome, k -> Timer.builder("chat.requests")
-                .description("client requests, from receipt to reply")
-                .tag("service", known).tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry));
-    }
 
-    private static boolean isError(Object reply) {
-        if (reply instanceof Replies.Status s) {
-            return !s.ok();
-        }
-        if (reply instanceof Replies.Ack a) {
-            return !a.isOk();
-        }
-        return reply instanceof Replies.History h && h.status() != null;
-    }
 }
