@@ -2,7 +2,6 @@ package io.zchat.system;
 
 import io.zchat.shared.client.ChatSubscriber;
 import io.zchat.shared.client.LazyPirate;
-import io.zchat.shared.client.Publication;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.clock.LamportClock;
 import io.zchat.shared.clock.PhysicalClock;
@@ -55,13 +54,10 @@ class ClusterIT {
     private static final WireCodec CODEC = new WireCodec();
     private static final Clocks CLOCKS = new Clocks(new LamportClock(), PhysicalClock.system());
     private static final ZContext CONTEXT = new ZContext();
-    private static final List<String> announced = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("cluster").startInfrastructure();
-        ChatSubscriber servers = cluster.subscriber("sub-servers", ClusterIT::onAnnouncement);
-        servers.subscribe(Publications.SERVERS_TOPIC);
         for (String name : NAMES) {
             cluster.launchServer(name, SKEWED);
         }
@@ -78,14 +74,6 @@ class ClusterIT {
         CONTEXT.close();
     }
 
-    private static void onAnnouncement(Publication publication) {
-        try {
-            announced.add(CODEC.body(publication.envelope(), Publications.Coordinator.class).coordinator());
-        } catch (WireFormatException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     @Order(1)
     void skewedClocksConvergeWithin20Milliseconds() {
@@ -95,15 +83,16 @@ class ClusterIT {
         }
         System.out.println("injected initial skews (ms): " + initialSkews);
         assertThat(initialSkews.values()).allSatisfy(skew -> assertThat(skew).isBetween(-1000L, 1000L));
-        long[] spread = {Long.MAX_VALUE};
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            spread[0] = clockSpread();
-            return spread[0] <= 20;
+        // start-up elections each run a round of their own: measure once one coordinator stays
+        agreedCoordinator(NAMES);
+        List<Long> spreads = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            spreads.add(clockSpread());
+            int n = spreads.size();
+            return n >= 3 && spreads.subList(n - 3, n).stream().allMatch(s -> s <= 20);
         });
-        // measured again after the rounds have settled
-        long settled = clockSpread();
-        System.out.printf("clock spread after sync: %d ms (then %d ms)%n", spread[0], settled);
-        assertThat(settled).isLessThanOrEqualTo(20);
+        System.out.printf("clock spread after sync, three readings in a row: %s ms%n",
+                spreads.subList(spreads.size() - 3, spreads.size()));
     }
 
     @Test
@@ -112,8 +101,6 @@ class ClusterIT {
         String coordinator = agreedCoordinator(NAMES);
         String rank = ServerHealth.of(cluster.server(coordinator)).rank();
         List<String> survivors = NAMES.stream().filter(n -> !n.equals(coordinator)).toList();
-        announced.clear();
-
         long killedAt = System.nanoTime();
         cluster.server(coordinator).kill();
         try {
@@ -126,8 +113,12 @@ class ClusterIT {
             System.out.printf("killed coordinator %s (rank %s): %s agreed on %s after %d ms%n",
                     coordinator, rank, survivors, next[0], failoverMs);
             assertThat(failoverMs).isLessThan(5000);
-            // announced on topic "servers" (and again every 3 s)
-            await().atMost(Duration.ofSeconds(15)).until(() -> announced.contains(next[0]));
+            // announced on topic "servers" (and again every 3 s): a subscriber joining now hears it
+            List<String> heard = new CopyOnWriteArrayList<>();
+            ChatSubscriber late = cluster.subscriber("sub-late", p -> heard.add(
+                    p.envelope().data().path("coordinator").asText()));
+            late.subscribe(Publications.SERVERS_TOPIC);
+            await().atMost(Duration.ofSeconds(15)).until(() -> heard.contains(next[0]));
         } finally {
             // the killed server comes back with its rank and, being the best, takes over again
             cluster.startServer(coordinator, SKEWED);
@@ -135,7 +126,6 @@ class ClusterIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> coordinator.equals(agreement(NAMES)));
         assertThat(ServerHealth.of(cluster.server(coordinator)).rank()).isEqualTo(rank);
-        await().atMost(Duration.ofSeconds(15)).until(() -> announced.contains(coordinator));
     }
 
     @Test
