@@ -103,7 +103,6 @@ public class ServerLoop extends ZmqLoop {
     private CommitTracker tracker;
     private long recoveryTarget;
     private long fetchSentAt;
-    private long fetchedAtLeast;
     private long forwardCounter;
     private Runnable deposedListener = () -> { };
 
@@ -752,7 +751,6 @@ public class ServerLoop extends ZmqLoop {
         if (role == Role.FOLLOWER) {
             commit = Math.max(commit, Math.min(answer.commit(), log.lastSeq()));
         }
-        fetchedAtLeast = Math.max(fetchedAtLeast, answer.lastSeq());
         lagEntries = Math.max(0, answer.lastSeq() - log.lastSeq());
         lagMillis = lagEntries == 0 || lines.isEmpty() ? 0
                 : Math.max(0, answer.now() - lastTimestamp(lines));
