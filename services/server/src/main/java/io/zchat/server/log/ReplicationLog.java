@@ -13,10 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,8 +36,7 @@ public final class ReplicationLog implements Closeable {
 
     private final JsonLinesFile file;
     private final FsyncPolicy fsync;
-    private final int cacheSize;
-    private final Deque<byte[]> recent = new ArrayDeque<>();
+    private final LineRing recent;
     /** First seq of each term present in the log. */
     private final TreeMap<Long, Long> termStarts = new TreeMap<>();
     /** offsets[i] = where the line of seq i*INDEX_EVERY+1 starts. */
@@ -51,7 +48,7 @@ public final class ReplicationLog implements Closeable {
     private ReplicationLog(JsonLinesFile file, FsyncPolicy fsync, int cacheSize) {
         this.file = file;
         this.fsync = fsync;
-        this.cacheSize = cacheSize;
+        this.recent = new LineRing(cacheSize);
     }
 
     /**
@@ -116,16 +113,11 @@ public final class ReplicationLog implements Closeable {
         }
         long count = Math.min(max, durableSeq - afterSeq);
         List<byte[]> out = new ArrayList<>((int) Math.min(count, 1024));
-        long oldestCached = lastSeq - recent.size() + 1;
         int[] bytes = {0};
-        if (first >= oldestCached) {
-            int skip = (int) (first - oldestCached);
-            int i = 0;
-            for (byte[] line : recent) {
-                if (i++ < skip) {
-                    continue;
-                }
-                if (out.size() >= count || (bytes[0] + line.length > maxBytes && !out.isEmpty())) {
+        if (recent.holds(first)) {
+            for (long s = first; s < first + count; s++) {
+                byte[] line = recent.get(s);
+                if (bytes[0] + line.length > maxBytes && !out.isEmpty()) {
                     break;
                 }
                 out.add(line);
@@ -195,9 +187,7 @@ public final class ReplicationLog implements Closeable {
         });
         file.truncate(cutAt[0]);
         long dropped = lastSeq - seq;
-        for (long i = 0; i < dropped && !recent.isEmpty(); i++) {
-            recent.removeLast();
-        }
+        recent.truncateAfter(seq);
         termStarts.tailMap(seq, false).clear();
         lastSeq = seq;
         durableSeq = seq;
@@ -282,9 +272,6 @@ public final class ReplicationLog implements Closeable {
             }
             offsets[slot] = offset;
         }
-        recent.addLast(line);
-        if (recent.size() > cacheSize) {
-            recent.removeFirst();
-        }
+        recent.add(entry.seq(), line);
     }
 }
