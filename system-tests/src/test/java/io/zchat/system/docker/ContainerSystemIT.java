@@ -25,6 +25,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.lifecycle.Startables;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,7 @@ class ContainerSystemIT {
     private static final Network NETWORK = Network.newNetwork();
     private static final Map<String, GenericContainer<?>> SERVERS = new LinkedHashMap<>();
     private static final List<GenericContainer<?>> ALL = new ArrayList<>();
+    private static final Map<String, ImageFromDockerfile> IMAGES = new HashMap<>();
     private static GenericContainer<?> broker;
     private static GenericContainer<?> proxy;
 
@@ -74,7 +77,9 @@ class ContainerSystemIT {
             SERVERS.put("server-" + i, server);
             ALL.add(server);
         }
-        SERVERS.values().parallelStream().forEach(GenericContainer::start);
+        // Together, on Testcontainers' own threads: a server is ready only once a quorum of servers is
+        // up, and a parallel stream may run fewer starts at once than there are servers (one per core).
+        Startables.deepStart(SERVERS.values()).join();
         GenericContainer<?> bot = role("client", "bot").withEnv("SPRING_PROFILES_ACTIVE", "docker,bot")
                 .withEnv("CHAT_BOT_PAUSE", "100ms");
         ALL.add(bot);
@@ -90,17 +95,21 @@ class ContainerSystemIT {
     }
 
     private static GenericContainer<?> role(String role, String name) {
+        return new GenericContainer<>(IMAGES.computeIfAbsent(role, ContainerSystemIT::image)).withNetwork(NETWORK)
+                .withCreateContainerCmdModifier(c -> c.withName("zchat-it-" + name + "-" + ProcessHandle.current().pid()))
+                .withEnv("SPRING_PROFILES_ACTIVE", "docker")
+                .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(3)));
+    }
+
+    /** One image per role, built once however many containers run it. */
+    private static ImageFromDockerfile image(String role) {
         Path root = NodeProcess.root();
-        ImageFromDockerfile image = new ImageFromDockerfile("zchat/" + role + ":test", false)
+        return new ImageFromDockerfile("zchat/" + role + ":test", false)
                 .withFileFromPath("deploy/Dockerfile", root.resolve("deploy/Dockerfile"))
                 .withFileFromPath("services/" + role + "/target/" + role + ".jar",
                         root.resolve("services/" + role + "/target/" + role + ".jar"))
                 .withDockerfilePath("deploy/Dockerfile")
                 .withBuildArg("ROLE", role);
-        return new GenericContainer<>(image).withNetwork(NETWORK).withCreateContainerCmdModifier(c -> c.withName(
-                        "zchat-it-" + name + "-" + ProcessHandle.current().pid()))
-                .withEnv("SPRING_PROFILES_ACTIVE", "docker")
-                .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(3)));
     }
 
     @Test
