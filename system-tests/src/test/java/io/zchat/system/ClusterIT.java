@@ -12,6 +12,7 @@ import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.ZmqSettings;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerHealth;
@@ -176,7 +177,7 @@ class ClusterIT {
         long max = Long.MIN_VALUE;
         for (String name : NAMES) {
             try (LazyPirate peer = new LazyPirate(CONTEXT, cluster.peerEndpoint(name), name, CODEC, CLOCKS,
-                    new MessageLog(false), 1 << 20)) {
+                    new MessageLog(false), ZmqSettings.defaults())) {
                 long sent = System.currentTimeMillis();
                 Replies.Clock clock = CODEC.body(peer.request(Service.CLOCK.wireName(), new Requests.Empty(),
                         Duration.ofMillis(500), 5), Replies.Clock.class);
@@ -193,7 +194,7 @@ class ClusterIT {
 
     private static Map<String, Integer> refRanks() {
         try (LazyPirate ref = new LazyPirate(CONTEXT, cluster.refEndpoint(), "ref", CODEC, CLOCKS,
-                new MessageLog(false), 1 << 20)) {
+                new MessageLog(false), ZmqSettings.defaults())) {
             Replies.ServerList list = CODEC.body(ref.request(Service.LIST.wireName(), new Requests.Empty(),
                     Duration.ofSeconds(2), 2), Replies.ServerList.class);
             Map<String, Integer> ranks = new HashMap<>();

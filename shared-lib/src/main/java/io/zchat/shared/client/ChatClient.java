@@ -31,8 +31,12 @@ public final class ChatClient implements AutoCloseable {
         this.codec = codec;
         this.settings = settings;
         context.setLinger(0);
-        this.pirate = new LazyPirate(context, brokerEndpoint, null, codec, clocks, messageLog,
-                zmq.maxMessageSize().toBytes());
+        this.pirate = new LazyPirate(context, brokerEndpoint, null, codec, clocks, messageLog, zmq);
+    }
+
+    /** Told before each retry of a request that got no reply in time (on the caller's thread). */
+    public void onRetry(RetryListener listener) {
+        pirate.onRetry(listener);
     }
 
     public Replies.Status login(String user) {

@@ -6,6 +6,7 @@ import io.zchat.shared.wire.Envelope;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.ZmqSettings;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -25,19 +26,20 @@ public final class LazyPirate implements AutoCloseable {
     private final WireCodec codec;
     private final Clocks clocks;
     private final MessageLog messageLog;
-    private final long maxMessageSize;
+    private final ZmqSettings zmq;
     private ZMQ.Socket socket;
     private ZMQ.Poller poller;
+    private RetryListener retryListener = RetryListener.NONE;
 
     public LazyPirate(ZContext context, String endpoint, String peer, WireCodec codec, Clocks clocks,
-                      MessageLog messageLog, long maxMessageSize) {
+                      MessageLog messageLog, ZmqSettings zmq) {
         this.context = context;
         this.endpoint = endpoint;
         this.peer = peer;
         this.codec = codec;
         this.clocks = clocks;
         this.messageLog = messageLog;
-        this.maxMessageSize = maxMessageSize;
+        this.zmq = zmq;
         open();
     }
 
@@ -49,6 +51,9 @@ public final class LazyPirate implements AutoCloseable {
             socket.send(codec.encode(service, body, stamp));
             messageLog.sent(peer, service, body, stamp);
             byte[] frame = awaitReply(timeout);
+            if (frame == null && attempt < attempts) {
+                retryListener.retrying(service, attempt + 1, attempts);
+            }
             if (frame != null) {
                 try {
                     Envelope reply = codec.decode(frame);
@@ -75,6 +80,11 @@ public final class LazyPirate implements AutoCloseable {
         return reply;
     }
 
+    /** Told before each retry, on the calling thread. */
+    public void onRetry(RetryListener listener) {
+        this.retryListener = listener == null ? RetryListener.NONE : listener;
+    }
+
     public String endpoint() {
         return endpoint;
     }
@@ -95,9 +105,7 @@ public final class LazyPirate implements AutoCloseable {
     }
 
     private void open() {
-        socket = context.createSocket(SocketType.REQ);
-        socket.setLinger(0);
-        socket.setMaxMsgSize(maxMessageSize);
+        socket = zmq.configure(context.createSocket(SocketType.REQ));
         socket.connect(endpoint);
         poller = context.createPoller(1);
         poller.register(socket, ZMQ.Poller.POLLIN);

@@ -131,11 +131,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
 
     /** Creates a socket owned by this loop (linger 0, size limit); call from {@link #open()} only. */
     protected final ZMQ.Socket socket(SocketType type) {
-        ZMQ.Socket socket = context.createSocket(type);
-        socket.setLinger(0);
-        socket.setMaxMsgSize(zmq.maxMessageSize().toBytes());
-        socket.setSndHWM(zmq.sendHighWater());
-        socket.setRcvHWM(zmq.sendHighWater());
+        ZMQ.Socket socket = zmq.configure(context.createSocket(type));
         sockets.add(socket);
         return socket;
     }

@@ -38,6 +38,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Integer> serverHttpPorts = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final WireCodec codec = new WireCodec();
+    private final List<NodeProcess> clientProcesses = new ArrayList<>();
     private NodeProcess ref;
     private int refHttpPort;
     private NodeProcess broker;
@@ -100,6 +101,16 @@ public final class LocalCluster implements AutoCloseable {
         return server;
     }
 
+    /** Starts the client jar (interactive unless {@code args} choose the bot profile) on this cluster. */
+    public NodeProcess startClient(String name, String... extraArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--chat.broker.frontend=" + tcp(frontend),
+                "--chat.proxy.xpub=" + tcp(xpub)));
+        args.addAll(List.of(extraArgs));
+        NodeProcess client = new NodeProcess(name, "client", FreePorts.next(), args, logs()).start();
+        clientProcesses.add(client);
+        return client.awaitReady();
+    }
+
     /** The peer endpoint of server {@code name}. */
     public String peerEndpoint(String name) {
         return tcp(peerPorts.get(name));
@@ -156,6 +167,9 @@ public final class LocalCluster implements AutoCloseable {
         for (AutoCloseable client : clients) {
             client.close();
         }
+        for (NodeProcess client : clientProcesses) {
+            client.stop();
+        }
         for (NodeProcess server : servers.values()) {
             server.stop();
         }
@@ -179,7 +193,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static ZmqSettings zmq() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000);
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(2));
     }
 
     private static String tcp(int port) {

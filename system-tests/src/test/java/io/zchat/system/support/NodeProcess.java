@@ -103,6 +103,21 @@ public final class NodeProcess {
         }
     }
 
+    /** What the process reads on its standard input (a pipe). */
+    public java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /** Everything the process has printed so far (standard output and error). */
+    public String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Waits (bounded) for the process to end by itself; its exit code, or -1 when it did not end. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

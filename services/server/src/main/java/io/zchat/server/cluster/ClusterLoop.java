@@ -84,8 +84,7 @@ public class ClusterLoop extends ZmqLoop {
 
     @Override
     protected void open() {
-        ref = new LazyPirate(context(), properties.ref().endpoint(), "ref", codec, clocks, messageLog,
-                zmq.maxMessageSize().toBytes());
+        ref = new LazyPirate(context(), properties.ref().endpoint(), "ref", codec, clocks, messageLog, zmq);
         sub = socket(SocketType.SUB);
         sub.connect(proxy.xpub());
         sub.subscribe(SERVERS.getBytes(StandardCharsets.UTF_8));
@@ -421,7 +420,7 @@ public class ClusterLoop extends ZmqLoop {
 
     private LazyPirate peer(String address) {
         return peers.computeIfAbsent(address, a -> new LazyPirate(context(), a, "peer " + a, codec, clocks,
-                messageLog, zmq.maxMessageSize().toBytes()));
+                messageLog, zmq));
     }
 
     private <T> T call(LazyPirate to, Service service, Object body, Class<T> type, int retries) {
