@@ -22,10 +22,10 @@ public record ZmqSettings(
         @DefaultValue("1MB") DataSize maxMessageSize,
         @DefaultValue("100ms") Duration pollTimeout,
         @DefaultValue("100000") int sendHighWater,
-        @DefaultValue("2s") Duration handshakeInterval) {
+        @DefaultValue("1s") Duration handshakeInterval) {
 
     public static ZmqSettings defaults() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(100), 100_000, Duration.ofSeconds(2));
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(100), 100_000, Duration.ofSeconds(1));
     }
 
     /** The same options on every socket of every role: linger 0, size limit, high-water marks, handshake bound. */

@@ -193,7 +193,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static ZmqSettings zmq() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(2));
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(1));
     }
 
     private static String tcp(int port) {
