@@ -111,6 +111,21 @@ public final class LocalCluster implements AutoCloseable {
         return client.awaitReady();
     }
 
+    /** The broker's client endpoint. */
+    public String brokerEndpoint() {
+        return tcp(frontend);
+    }
+
+    /** The proxy's subscriber endpoint. */
+    public String xpubEndpoint() {
+        return tcp(xpub);
+    }
+
+    /** Where this cluster keeps its logs and data. */
+    public Path workDir() {
+        return workDir;
+    }
+
     /** The peer endpoint of server {@code name}. */
     public String peerEndpoint(String name) {
         return tcp(peerPorts.get(name));

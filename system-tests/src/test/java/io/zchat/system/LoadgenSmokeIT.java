@@ -1,0 +1,69 @@
+package io.zchat.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.NodeProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load generator's jar, briefly, against broker, proxy and one server on loopback: proof that
+ * it works, not a benchmark (docs/benchmarks.md has those).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LoadgenSmokeIT {
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster("loadgen-smoke").startInfrastructure();
+        cluster.startServer("server-1", "--chat.replication.min-acks=1", "--chat.log-messages=false");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void anOpenLoopRunReportsThroughputLatencyDeliveryAndLag() throws Exception {
+        Path report = cluster.workDir().resolve("loadgen-report.json");
+        Path output = cluster.workDir().resolve("logs/loadgen.log");
+        Process loadgen = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-jar", NodeProcess.root().resolve("tools/loadgen/target/loadgen.jar").toString(),
+                "--loadgen.broker=" + cluster.brokerEndpoint(), "--loadgen.proxy=" + cluster.xpubEndpoint(),
+                "--loadgen.rate=300", "--loadgen.warmup=2s", "--loadgen.duration=3s",
+                "--loadgen.publish=0.8", "--loadgen.message=0.1", "--loadgen.history=0.1",
+                "--loadgen.metrics=http://localhost:" + cluster.server("server-1").httpPort() + "/actuator/prometheus",
+                "--loadgen.output=" + report))
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertThat(loadgen.waitFor(90, TimeUnit.SECONDS)).as("loadgen ends; output in " + output).isTrue();
+        String printed = Files.readString(output);
+        System.out.println(printed);
+        assertThat(loadgen.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("acknowledged:", "p99 ms", "delivery publish -> subscriber");
+
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        // open loop at 300/s for 3 s: about 900 answered, none lost
+        assertThat(json.path("perSecond").asDouble()).isBetween(200.0, 400.0);
+        assertThat(json.path("kinds").path("publish").path("acknowledged").asLong()).isPositive();
+        assertThat(json.path("kinds").path("history").path("acknowledged").asLong()).isPositive();
+        assertThat(json.path("kinds").path("publish").path("timeouts").asLong()).isZero();
+        assertThat(json.path("kinds").path("publish").path("errors").asLong()).isZero();
+        assertThat(json.path("deliveryMs").path("count").asDouble()).isPositive();
+        assertThat(json.path("lagMs").path("count").asDouble()).isPositive();
+    }
+}

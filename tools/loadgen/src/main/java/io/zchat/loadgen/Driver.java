@@ -1,0 +1,201 @@
+package io.zchat.loadgen;
+
+import io.zchat.shared.wire.Envelope;
+import io.zchat.shared.wire.Status;
+import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.wire.WireFormatException;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker thread and the DEALER connections it owns. Each request goes out as
+ * {@code [correlation][empty][body]}: the broker and a contract-abiding server (REP or a DEALER
+ * that keeps the envelope) send back everything before the empty frame, so replies are matched
+ * to requests however many are in flight and in whatever order they return.
+ * <p>
+ * Open loop (a rate): requests are due on a fixed schedule and latency counts from when each was
+ * due, not from when it could be sent (no coordinated omission). Saturation (no rate): each
+ * connection keeps {@code inFlight} requests outstanding.
+ */
+final class Driver implements Runnable {
+    private static final long EXPIRY_SCAN_NANOS = 100_000_000L;
+    /** In an open-loop run, what a connection may have outstanding before due requests are skipped. */
+    private static final int OPEN_LOOP_BACKLOG = 20_000;
+
+    private record Pending(Kind kind, long dueNanos) {
+    }
+
+    private final LoadProperties properties;
+    private final WireCodec codec;
+    private final Workload workload;
+    private final RunClock clock;
+    private final int connections;
+    private final double intervalNanos;
+    private final Recorder recorder = new Recorder();
+    private final List<Map<Long, Pending>> outstanding = new ArrayList<>();
+    private long unsent;
+    private long correlation;
+
+    Driver(LoadProperties properties, WireCodec codec, Workload workload, RunClock clock, int connections) {
+        this.properties = properties;
+        this.codec = codec;
+        this.workload = workload;
+        this.clock = clock;
+        this.connections = connections;
+        this.intervalNanos = properties.openLoop()
+                ? 1e9 * properties.workers() / properties.rate() : 0;
+    }
+
+    Recorder recorder() {
+        return recorder;
+    }
+
+    /** Requests an open-loop run could not send because a connection's backlog was full. */
+    long unsent() {
+        return unsent;
+    }
+
+    @Override
+    public void run() {
+        try (ZContext context = new ZContext()) {
+            context.setLinger(0);
+            List<ZMQ.Socket> sockets = new ArrayList<>();
+            ZMQ.Poller poller = context.createPoller(connections);
+            for (int i = 0; i < connections; i++) {
+                ZMQ.Socket socket = context.createSocket(SocketType.DEALER);
+                socket.setLinger(0);
+                socket.setSndHWM(0);
+                socket.setRcvHWM(0);
+                socket.setHandshakeIvl(1000);
+                socket.connect(properties.broker());
+                sockets.add(socket);
+                outstanding.add(new HashMap<>());
+                poller.register(socket, ZMQ.Poller.POLLIN);
+            }
+            drive(sockets, poller);
+            drain(sockets, poller);
+            poller.close();
+        }
+    }
+
+    private void drive(List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+        long nextDue = clock.start();
+        long nextScan = clock.start() + EXPIRY_SCAN_NANOS;
+        int turn = 0;
+        long now;
+        while ((now = System.nanoTime()) < clock.sendUntil()) {
+            if (properties.openLoop()) {
+                while (nextDue <= now) {
+                    int c = turn++ % connections;
+                    if (outstanding.get(c).size() < OPEN_LOOP_BACKLOG) {
+                        send(sockets.get(c), c, nextDue);
+                    } else if (clock.measured(nextDue)) {
+                        unsent++;
+                    }
+                    nextDue += (long) intervalNanos;
+                }
+            } else {
+                for (int c = 0; c < connections; c++) {
+                    while (outstanding.get(c).size() < properties.inFlight()) {
+                        send(sockets.get(c), c, now);
+                    }
+                }
+            }
+            long waitMillis = properties.openLoop() ? Math.max(0, Math.min(1, (nextDue - System.nanoTime())
+                    / 1_000_000)) : 1;
+            if (poller.poll(waitMillis) > 0) {
+                receive(sockets, poller);
+            }
+            if (now >= nextScan) {
+                expire(now);
+                nextScan = now + EXPIRY_SCAN_NANOS;
+            }
+        }
+    }
+
+    /** After the last send: wait (bounded by the timeout) for what is still outstanding. */
+    private void drain(List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+        long until = System.nanoTime() + properties.timeout().toNanos();
+        while (System.nanoTime() < until && outstanding.stream().anyMatch(m -> !m.isEmpty())) {
+            if (poller.poll(10) > 0) {
+                receive(sockets, poller);
+            }
+        }
+        expire(Long.MAX_VALUE);
+    }
+
+    private void send(ZMQ.Socket socket, int connection, long dueNanos) {
+        Kind kind = workload.nextKind();
+        long id = ++correlation;
+        byte[] body = workload.encode(kind, dueNanos);
+        socket.sendMore(ByteBuffer.allocate(Long.BYTES).putLong(id).array());
+        socket.sendMore(new byte[0]);
+        socket.send(body);
+        outstanding.get(connection).put(id, new Pending(kind, dueNanos));
+    }
+
+    private void receive(List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+        for (int c = 0; c < connections; c++) {
+            if (!poller.pollin(c)) {
+                continue;
+            }
+            ZMQ.Socket socket = sockets.get(c);
+            byte[] first;
+            while ((first = socket.recv(ZMQ.DONTWAIT)) != null) {
+                List<byte[]> frames = new ArrayList<>(3);
+                frames.add(first);
+                while (socket.hasReceiveMore()) {
+                    frames.add(socket.recv());
+                }
+                answered(c, frames, System.nanoTime());
+            }
+        }
+    }
+
+    private void answered(int connection, List<byte[]> frames, long now) {
+        if (frames.size() != 3 || frames.get(0).length != Long.BYTES) {
+            return;
+        }
+        Pending pending = outstanding.get(connection).remove(ByteBuffer.wrap(frames.get(0)).getLong());
+        if (pending == null || !clock.measured(pending.dueNanos())) {
+            return;
+        }
+        if (accepted(frames.get(2))) {
+            recorder.ok(pending.kind(), now - pending.dueNanos());
+        } else {
+            recorder.error(pending.kind());
+        }
+    }
+
+    private boolean accepted(byte[] body) {
+        try {
+            Envelope reply = codec.decode(body);
+            return !Status.ERRO.matches(reply.data().path("status").asText(""));
+        } catch (WireFormatException e) {
+            return false;
+        }
+    }
+
+    private void expire(long now) {
+        long limit = properties.timeout().toNanos();
+        for (Map<Long, Pending> pending : outstanding) {
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (now == Long.MAX_VALUE || now - p.dueNanos() > limit) {
+                    it.remove();
+                    if (clock.measured(p.dueNanos())) {
+                        recorder.timeout(p.kind());
+                    }
+                }
+            }
+        }
+    }
+}

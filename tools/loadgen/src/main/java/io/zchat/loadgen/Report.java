@@ -1,0 +1,91 @@
+package io.zchat.loadgen;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a run measured, as printed and as written to JSON.
+ *
+ * @param setup      the run's settings in words
+ * @param seconds    length of the measured window
+ * @param perSecond  acknowledged requests per second in the window
+ * @param latencyMs  request latency percentiles (ms) over every kind
+ * @param kinds      per kind: acknowledged, errors, timeouts and latency percentiles
+ * @param unsent     open loop: requests due but not sent (a connection's backlog was full)
+ * @param deliveryMs publish due → subscriber received, percentiles (ms), and how many arrived
+ * @param lagMs      worst server's replication lag (ms) over the readings during the run
+ * @param lagEntries the same in entries
+ * @param lagAfter   worst server's lag (ms, entries) read once the run was over
+ */
+public record Report(Map<String, Object> setup, double seconds, double perSecond, Map<String, Double> latencyMs,
+                     Map<String, Map<String, Object>> kinds, long unsent, Map<String, Double> deliveryMs,
+                     Map<String, Double> lagMs, Map<String, Double> lagEntries, Map<String, Double> lagAfter) {
+
+    /** p50, p90, p99, p99.9 and max of a histogram in microseconds, as milliseconds. */
+    static Map<String, Double> percentilesMs(Histogram micros) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        p.put("count", (double) micros.getTotalCount());
+        if (micros.getTotalCount() == 0) {
+            return p;
+        }
+        p.put("p50", micros.getValueAtPercentile(50) / 1000.0);
+        p.put("p90", micros.getValueAtPercentile(90) / 1000.0);
+        p.put("p99", micros.getValueAtPercentile(99) / 1000.0);
+        p.put("p99.9", micros.getValueAtPercentile(99.9) / 1000.0);
+        p.put("max", micros.getMaxValue() / 1000.0);
+        return p;
+    }
+
+    /** The same for a histogram already in the unit wanted. */
+    static Map<String, Double> percentiles(Histogram values) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        p.put("count", (double) values.getTotalCount());
+        if (values.getTotalCount() == 0) {
+            return p;
+        }
+        p.put("p50", (double) values.getValueAtPercentile(50));
+        p.put("p99", (double) values.getValueAtPercentile(99));
+        p.put("max", (double) values.getMaxValue());
+        return p;
+    }
+
+    /** A plain-text table for a terminal. */
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("zchat load run: ").append(setup).append('\n');
+        out.append(String.format("acknowledged: %.0f requests/s over %.1f s%n", perSecond, seconds));
+        out.append(String.format("%-9s %10s %7s %8s %9s %9s %9s %9s %9s%n", "kind", "acked", "errors", "timeouts",
+                "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"));
+        kinds.forEach((kind, k) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> l = (Map<String, Double>) k.get("latencyMs");
+            out.append(String.format("%-9s %10d %7d %8d %s%n", kind, (Long) k.get("acknowledged"), (Long) k.get("errors"),
+                    (Long) k.get("timeouts"), columns(l)));
+        });
+        out.append(String.format("%-9s %10.0f %7s %8s %s%n", "all", latencyMs.getOrDefault("count", 0.0), "", "",
+                columns(latencyMs)));
+        if (unsent > 0) {
+            out.append("unsent (backlog full): ").append(unsent).append('\n');
+        }
+        out.append(String.format("delivery publish -> subscriber: %s (%.0f received)%n", columns(deliveryMs),
+                deliveryMs.getOrDefault("count", 0.0)));
+        if (lagMs.getOrDefault("count", 0.0) > 0) {
+            out.append(String.format("replication lag during the run (worst server, %.0f readings): p50 %.0f ms, "
+                            + "p99 %.0f ms, max %.0f ms; entries p99 %.0f, max %.0f%n", lagMs.get("count"),
+                    lagMs.get("p50"), lagMs.get("p99"), lagMs.get("max"), lagEntries.get("p99"), lagEntries.get("max")));
+            out.append(String.format("replication lag after the run: %.0f ms, %.0f entries%n", lagAfter.get("ms"),
+                    lagAfter.get("entries")));
+        }
+        return out.toString();
+    }
+
+    private static String columns(Map<String, Double> l) {
+        if (l == null || !l.containsKey("p50")) {
+            return String.format("%9s %9s %9s %9s %9s", "-", "-", "-", "-", "-");
+        }
+        return String.format("%9.2f %9.2f %9.2f %9.2f %9.2f", l.get("p50"), l.get("p90"), l.get("p99"),
+                l.get("p99.9"), l.get("max"));
+    }
+}
