@@ -32,6 +32,8 @@ public final class ChatSession {
     private volatile String channel;
     private volatile boolean online = true;
     private boolean probing;
+    /** Whether the servers answered a request of the command being run. */
+    private boolean answered;
 
     public ChatSession(ChatClient client, ChatSubscriber subscriber, Clocks clocks, Screen screen, ChatView view,
                        Directory directory) {
@@ -51,9 +53,12 @@ public final class ChatSession {
 
     /** Runs one command; a request the servers never answered leaves the session offline, not stuck. */
     public void execute(Command command) {
+        answered = false;
         try {
             run(command);
-            connected();
+            if (answered) {
+                connected();
+            }
         } catch (RequestFailedException e) {
             online = false;
             screen.show(view.error("not done, the servers did not answer: " + e.getMessage()));
@@ -69,7 +74,7 @@ public final class ChatSession {
         }
         probing = true;
         try {
-            directory.channels(client.channels());
+            directory.channels(ask(() -> client.channels()));
             connected();
         } catch (RequestFailedException e) {
             // still offline: the prompt says so already
@@ -130,7 +135,7 @@ public final class ChatSession {
     }
 
     private void login(String name) {
-        Replies.Status status = client.login(name);
+        Replies.Status status = ask(() -> client.login(name));
         if (!status.ok()) {
             screen.show(view.error("login as " + name + " refused: " + status.description()));
             return;
@@ -141,27 +146,27 @@ public final class ChatSession {
         }
         user = name;
         subscriber.subscribe(name);
-        directory.users(client.users());
-        directory.channels(client.channels());
+        directory.users(ask(() -> client.users()));
+        directory.channels(ask(() -> client.channels()));
         screen.show(view.notice("logged in as " + name + (joined.isEmpty()
                 ? "; /join a channel to follow it (/channels lists them)" : "")));
         refreshPrompt();
     }
 
     private void listUsers() {
-        List<String> users = client.users();
+        List<String> users = ask(() -> client.users());
         directory.users(users);
         screen.show(view.names("users", users, ""));
     }
 
     private void listChannels() {
-        List<String> channels = client.channels();
+        List<String> channels = ask(() -> client.channels());
         directory.channels(channels);
         screen.show(view.names("channels", channels, "#"));
     }
 
     private void create(String name) {
-        Replies.Status status = client.createChannel(name);
+        Replies.Status status = ask(() -> client.createChannel(name));
         if (status.ok()) {
             directory.addChannel(name);
             screen.show(view.notice("created #" + name + "; /join " + name + " to follow it"));
@@ -179,7 +184,7 @@ public final class ChatSession {
         joined.add(name);
         channel = name;
         refreshPrompt();
-        Replies.History history = client.channelHistory(name, CommandParser.DEFAULT_HISTORY, null);
+        Replies.History history = ask(() -> client.channelHistory(name, CommandParser.DEFAULT_HISTORY, null));
         showHistory("#" + name, history, history.messages());
     }
 
@@ -204,7 +209,7 @@ public final class ChatSession {
             screen.show(view.error("join a channel first: /join CHANNEL (/channels lists them)"));
             return;
         }
-        Replies.Ack ack = client.publish(user, channel, text);
+        Replies.Ack ack = ask(() -> client.publish(user, channel, text));
         if (!ack.isOk()) {
             screen.show(view.error("not posted to #" + channel + ": " + ack.message()));
         }
@@ -214,7 +219,7 @@ public final class ChatSession {
         if (loggedOut()) {
             return;
         }
-        Replies.Ack ack = client.message(user, to, text);
+        Replies.Ack ack = ask(() -> client.message(user, to, text));
         if (!ack.isOk()) {
             screen.show(view.error("not sent to " + to + ": " + ack.message()));
         } else if (!to.equals(user)) {
@@ -225,15 +230,15 @@ public final class ChatSession {
 
     private void history(String target, int count) {
         if (isChannel(target)) {
-            Replies.History history = client.channelHistory(target, count, null);
+            Replies.History history = ask(() -> client.channelHistory(target, count, null));
             showHistory("#" + target, history, history.messages());
         } else if (loggedOut()) {
             return;
         } else if (target.equals(user)) {
-            Replies.History history = client.userHistory(user, count, null);
+            Replies.History history = ask(() -> client.userHistory(user, count, null));
             showHistory("direct messages of " + user, history, history.messages());
         } else if (isUser(target)) {
-            Replies.History history = client.userHistory(user, CONVERSATION_SCAN, null);
+            Replies.History history = ask(() -> client.userHistory(user, CONVERSATION_SCAN, null));
             List<HistoryEntry> with = history.messages() == null ? List.of() : history.messages().stream()
                     .filter(e -> target.equals(e.src()) || target.equals(e.dst())).toList();
             showHistory("messages with " + target, history, with.subList(Math.max(0, with.size() - count),
@@ -259,16 +264,23 @@ public final class ChatSession {
 
     private boolean isChannel(String name) {
         if (!directory.isChannel(name)) {
-            directory.channels(client.channels());
+            directory.channels(ask(() -> client.channels()));
         }
         return directory.isChannel(name);
     }
 
     private boolean isUser(String name) {
         if (!directory.isUser(name)) {
-            directory.users(client.users());
+            directory.users(ask(() -> client.users()));
         }
         return directory.isUser(name);
+    }
+
+    /** A request to the servers; its answer shows that they are reachable. */
+    private <T> T ask(java.util.function.Supplier<T> request) {
+        T reply = request.get();
+        answered = true;
+        return reply;
     }
 
     private boolean loggedOut() {

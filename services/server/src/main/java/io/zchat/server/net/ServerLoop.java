@@ -732,6 +732,8 @@ public class ServerLoop extends ZmqLoop {
             return;
         }
         List<byte[]> lines = answer.entries() == null ? List.of() : answer.entries();
+        long behind = Math.max(0, answer.lastSeq() - log.lastSeq());
+        long oldestNew = 0;
         for (byte[] line : lines) {
             long seq = ReplicationLog.seqOf(line);
             if (seq <= log.lastSeq()) {
@@ -744,6 +746,9 @@ public class ServerLoop extends ZmqLoop {
                         log.lastSeq());
                 break;
             }
+            if (oldestNew == 0) {
+                oldestNew = entry.timestamp().toEpochMilli();
+            }
             log.appendLine(entry, line);
             state.apply(entry);
             clocks.lamport().advanceTo(entry.clock());
@@ -751,10 +756,11 @@ public class ServerLoop extends ZmqLoop {
         if (role == Role.FOLLOWER) {
             commit = Math.max(commit, Math.min(answer.commit(), log.lastSeq()));
         }
-        lagEntries = Math.max(0, answer.lastSeq() - log.lastSeq());
-        lagMillis = lagEntries == 0 || lines.isEmpty() ? 0
-                : Math.max(0, answer.now() - lastTimestamp(lines));
-        if (lagEntries == 0 && role == Role.FOLLOWER && !caughtUp) {
+        // how far behind this server was when the answer came: the entries it lacked, and how long
+        // ago the coordinator ordered the oldest of them (clocks are Berkeley-synced)
+        lagEntries = behind;
+        lagMillis = oldestNew == 0 ? 0 : Math.max(0, clocks.physical().millis() - oldestNew);
+        if (log.lastSeq() >= answer.lastSeq() && role == Role.FOLLOWER && !caughtUp) {
             caughtUp = true;
             super.log.info("caught up with {} at seq {}", answer.node(), log.lastSeq());
         }
@@ -772,11 +778,6 @@ public class ServerLoop extends ZmqLoop {
     /** The answering server could not serve yet (recovering, or not coordinator): ask again shortly. */
     private void retrySoon() {
         fetchSentAt = System.currentTimeMillis() - properties.replication().retryAfter().toMillis() + RETRY_SOON_MS;
-    }
-
-    private long lastTimestamp(List<byte[]> lines) {
-        LogEntry last = ReplicationLog.parse(lines.get(lines.size() - 1));
-        return last == null ? 0 : last.timestamp().toEpochMilli();
     }
 
     private void truncateTo(long seq) throws IOException {
