@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,9 @@ class LoadgenSmokeIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("loadgen-smoke").startInfrastructure();
-        cluster.startServer("server-1", "--chat.replication.min-acks=1", "--chat.log-messages=false");
+        // a small bound on waiting writes: the open-loop run stays far below it, the saturation run above
+        cluster.startServer("server-1", "--chat.replication.min-acks=1", "--chat.log-messages=false",
+                "--chat.storage.max-waiting-writes=16");
     }
 
     @AfterAll
@@ -39,21 +42,10 @@ class LoadgenSmokeIT {
 
     @Test
     void anOpenLoopRunReportsThroughputLatencyDeliveryAndLag() throws Exception {
-        Path report = cluster.workDir().resolve("loadgen-report.json");
-        Path output = cluster.workDir().resolve("logs/loadgen.log");
-        Process loadgen = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-jar", NodeProcess.root().resolve("tools/loadgen/target/loadgen.jar").toString(),
-                "--loadgen.broker=" + cluster.brokerEndpoint(), "--loadgen.proxy=" + cluster.xpubEndpoint(),
-                "--loadgen.rate=300", "--loadgen.warmup=2s", "--loadgen.duration=3s",
+        Path report = cluster.workDir().resolve("loadgen-open.json");
+        String printed = loadgen(report, "--loadgen.rate=300", "--loadgen.warmup=2s", "--loadgen.duration=3s",
                 "--loadgen.publish=0.8", "--loadgen.message=0.1", "--loadgen.history=0.1",
-                "--loadgen.metrics=http://localhost:" + cluster.server("server-1").httpPort() + "/actuator/prometheus",
-                "--loadgen.output=" + report))
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        assertThat(loadgen.waitFor(90, TimeUnit.SECONDS)).as("loadgen ends; output in " + output).isTrue();
-        String printed = Files.readString(output);
-        System.out.println(printed);
-        assertThat(loadgen.exitValue()).as(printed).isZero();
+                "--loadgen.metrics=http://localhost:" + cluster.server("server-1").httpPort() + "/actuator/prometheus");
         assertThat(printed).contains("acknowledged:", "p99 ms", "delivery publish -> subscriber");
 
         JsonNode json = new ObjectMapper().readTree(report.toFile());
@@ -65,5 +57,38 @@ class LoadgenSmokeIT {
         assertThat(json.path("kinds").path("publish").path("errors").asLong()).isZero();
         assertThat(json.path("deliveryMs").path("count").asDouble()).isPositive();
         assertThat(json.path("lagMs").path("count").asDouble()).isPositive();
+    }
+
+    @Test
+    void moreWritesThanTheServerLetsWaitAreRefusedAtOnceNotTimedOut() throws Exception {
+        Path report = cluster.workDir().resolve("loadgen-saturation.json");
+        loadgen(report, "--loadgen.connections=8", "--loadgen.in-flight=32", "--loadgen.warmup=1s",
+                "--loadgen.duration=2s", "--loadgen.subscribers=0");
+
+        JsonNode publish = new ObjectMapper().readTree(report.toFile()).path("kinds").path("publish");
+        // 256 in flight against a bound of 16: most are refused ("server busy"), the rest stored
+        assertThat(publish.path("errors").asLong()).isPositive();
+        assertThat(publish.path("acknowledged").asLong()).isPositive();
+        assertThat(publish.path("timeouts").asLong()).isZero();
+        String metrics = cluster.server("server-1").get("/actuator/prometheus");
+        assertThat(metrics).containsPattern("chat_requests_busy_total\\{[^}]*\\} [1-9]");
+    }
+
+    /** Runs the load generator's jar to its end; what it printed. */
+    private static String loadgen(Path report, String... options) throws Exception {
+        Path output = cluster.workDir().resolve("logs").resolve(report.getFileName() + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-jar", NodeProcess.root().resolve("tools/loadgen/target/loadgen.jar").toString(),
+                "--loadgen.broker=" + cluster.brokerEndpoint(), "--loadgen.proxy=" + cluster.xpubEndpoint(),
+                "--loadgen.output=" + report));
+        command.addAll(List.of(options));
+        Process loadgen = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        assertThat(loadgen.waitFor(90, TimeUnit.SECONDS)).as("loadgen ends; output in " + output).isTrue();
+        String printed = Files.readString(output);
+        System.out.println(printed);
+        assertThat(loadgen.exitValue()).as(printed).isZero();
+        return printed;
     }
 }

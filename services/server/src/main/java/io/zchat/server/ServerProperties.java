@@ -23,8 +23,12 @@ public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
     /**
      * @param fsync    {@code batch}: fsync once per group of appends, before their replies; {@code never}
      * @param maxBatch most requests taken into one group commit
+     * @param maxWaitingWrites this server's clients' writes that may wait for replication at once;
+     *                 beyond it a write is refused at once ("busy") rather than queued past the
+     *                 clients' patience, so an overload stays an overload and not a collapse
      */
-    public record Storage(@DefaultValue("batch") FsyncPolicy fsync, @DefaultValue("1024") int maxBatch) {
+    public record Storage(@DefaultValue("batch") FsyncPolicy fsync, @DefaultValue("1024") int maxBatch,
+                          @DefaultValue("1024") int maxWaitingWrites) {
     }
 
     /**

@@ -78,12 +78,19 @@ public class ServerLoop extends ZmqLoop {
     private final MessageLog messageLog;
     private final ClusterView view;
     private final Counter storageFailures;
+    private final Counter busyRefusals;
+    private final Counter sendsDropped;
     private final Counter gaps;
     private final RequestTimers timers;
     private final PeerServices peerServices;
     private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
     private final TreeMap<Long, List<PendingWrite>> awaitingApply = new TreeMap<>();
+    /** Writes waiting, counted at the start of each group of client requests and kept up in it. */
+    private int waitingWrites;
+    /** When the coordinator last said anything to this follower. */
+    private long heardFromUpstreamAt;
+    private long forwardsRetriedAt;
     private final List<ParkedFetch> parkedFetches = new ArrayList<>();
     private final List<LogEntry> toPublish = new ArrayList<>();
     private final List<Runnable> afterFlush = new ArrayList<>();
@@ -130,6 +137,11 @@ public class ServerLoop extends ZmqLoop {
         this.commit = views.appliedSeq();
         this.storageFailures = Counter.builder("chat.storage.failures")
                 .description("log writes that failed; their requests were refused").register(registry);
+        this.busyRefusals = Counter.builder("chat.requests.busy")
+                .description("writes refused because too many were waiting for replication").register(registry);
+        this.sendsDropped = Counter.builder("chat.sends.dropped")
+                .description("messages not sent because the peer's queue was full; its retry makes up for it")
+                .register(registry);
         this.gaps = Counter.builder("chat.replication.gaps")
                 .description("fetch answers that did not continue this server's log").register(registry);
     }
@@ -288,11 +300,7 @@ public class ServerLoop extends ZmqLoop {
             sendFetch();
         }
         if (role == Role.FOLLOWER && upstream != null) {
-            for (PendingWrite p : forwards.values()) {
-                if (now - p.sentAt > properties.replication().retryAfter().toMillis()) {
-                    sendForward(p);
-                }
-            }
+            retryForwards(now);
         }
         if (role != Role.LEADER && upstream == null) {
             lagEntries = 0;
@@ -301,6 +309,7 @@ public class ServerLoop extends ZmqLoop {
 
     private void serveClients() {
         int max = properties.storage().maxBatch();
+        waitingWrites = countWaitingWrites();
         List<byte[]> frames;
         int handled = 0;
         while (handled < max && (frames = receive(clients)) != null) {
@@ -333,6 +342,7 @@ public class ServerLoop extends ZmqLoop {
         int handled = 0;
         while (handled < properties.storage().maxBatch() && upstream != null && (frames = receive(upstream)) != null) {
             handled++;
+            heardFromUpstreamAt = System.currentTimeMillis();
             byte[] body = frames.get(frames.size() - 1);
             try {
                 Envelope envelope = codec.decode(body);
@@ -392,6 +402,14 @@ public class ServerLoop extends ZmqLoop {
             answerClient(route.envelope(), outcome.service(), outcome.reply(), started);
             return;
         }
+        if (waitingWrites >= properties.storage().maxWaitingWrites()) {
+            busyRefusals.increment();
+            answerClient(route.envelope(), outcome.service(), WriteErrors.reply(outcome.write(),
+                    "server busy: " + waitingWrites + " writes are waiting to be replicated; try again shortly"),
+                    started);
+            return;
+        }
+        waitingWrites++;
         ObjectNode request = outcome.request();
         String id = request.path("id").asText(null);
         if (id == null || id.isEmpty()) {
@@ -408,6 +426,22 @@ public class ServerLoop extends ZmqLoop {
                 sendForward(write);
             }
         }
+    }
+
+    /** This server's clients' writes not answered yet: forwarded, ordered, or committed but not applied here. */
+    private int countWaitingWrites() {
+        int waiting = forwards.size();
+        for (List<Object> group : awaitingCommit.values()) {
+            for (Object w : group) {
+                if (w instanceof PendingWrite) {
+                    waiting++;
+                }
+            }
+        }
+        for (List<PendingWrite> group : awaitingApply.values()) {
+            waiting += group.size();
+        }
+        return waiting;
     }
 
     private void orderLocal(PendingWrite write) {
@@ -621,7 +655,12 @@ public class ServerLoop extends ZmqLoop {
         List<PendingWrite> waiting = new ArrayList<>(forwards.values());
         forwards.clear();
         waiting.forEach(this::orderLocal);
-        afterFlush.add(() -> advanceCommit(tracker.durable(view.self(), log.durableSeq())));
+        afterFlush.add(() -> {
+            // it may have stepped down again before its first flush
+            if (role == Role.LEADER) {
+                advanceCommit(tracker.durable(view.self(), log.durableSeq()));
+            }
+        });
     }
 
     private void advanceCommit(long newCommit) {
@@ -699,6 +738,26 @@ public class ServerLoop extends ZmqLoop {
         write.sentAt = System.currentTimeMillis();
         send(upstream, ReplicaMessages.FORWARD, new ReplicaMessages.Forward(view.self(), termFile.term(), write.id,
                 write.write.wireName(), write.request));
+    }
+
+    /**
+     * Forwards go again only when the coordinator has said nothing for {@code retry-after} (it may
+     * have lost them: restarted, or dropped them at its high-water mark), and then once per
+     * {@code retry-after}. Within one connection TCP loses nothing, so while the coordinator is
+     * answering, however slowly, resending would only bury it (and this follower's fetches, which
+     * share the connection) deeper.
+     */
+    private void retryForwards(long now) {
+        long after = properties.replication().retryAfter().toMillis();
+        if (now - heardFromUpstreamAt <= after || now - forwardsRetriedAt <= after) {
+            return;
+        }
+        forwardsRetriedAt = now;
+        for (PendingWrite p : forwards.values()) {
+            if (now - p.sentAt > after) {
+                sendForward(p);
+            }
+        }
     }
 
     private void resendForwards() {
@@ -852,18 +911,35 @@ public class ServerLoop extends ZmqLoop {
 
     private void reply(ZMQ.Socket socket, List<byte[]> route, String service, Object body, String peer) {
         Stamp stamp = clocks.stamp();
-        for (byte[] frame : route) {
-            socket.send(frame, ZMQ.SNDMORE);
-        }
-        socket.send(codec.encode(service, body, stamp), 0);
-        if (socket != peers || !isReplication(service)) {
+        List<byte[]> frames = new ArrayList<>(route.size() + 1);
+        frames.addAll(route);
+        frames.add(codec.encode(service, body, stamp));
+        if (sendNow(socket, frames) && (socket != peers || !isReplication(service))) {
             messageLog.sent(peer, service, body, stamp);
         }
     }
 
     private void send(ZMQ.Socket socket, String service, Object body) {
-        socket.send(new byte[0], ZMQ.SNDMORE);
-        socket.send(codec.encode(service, body, clocks.stamp()), 0);
+        sendNow(socket, List.of(new byte[0], codec.encode(service, body, clocks.stamp())));
+    }
+
+    /**
+     * Sends without ever blocking the loop: a peer whose queue is full (its high-water mark) loses
+     * this message, which is counted; the other side's retry (a client's, a fetch's, a forward's)
+     * makes up for it. ZeroMQ takes or refuses a multipart message whole, at its first frame.
+     */
+    private boolean sendNow(ZMQ.Socket socket, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            boolean more = i < frames.size() - 1;
+            if (!socket.send(frames.get(i), (more ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT)) {
+                if (i == 0) {
+                    sendsDropped.increment();
+                    return false;
+                }
+                throw new IllegalStateException("ZeroMQ refused part " + (i + 1) + " of a message it had begun");
+            }
+        }
+        return true;
     }
 
     private static boolean isReplication(String service) {
