@@ -8,10 +8,26 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** The contract's timestamp: ISO-8601 UTC with milliseconds out, liberal in. */
+/**
+ * The contract's timestamp: ISO-8601 UTC with milliseconds out, liberal in. Every message carries
+ * one, so the common case is fast: the text up to the second is kept for the second last seen,
+ * and a timestamp in exactly the form this system sends is read without the general parser.
+ */
 public final class Timestamps {
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO_SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** {@code 2026-11-27T12:00:00.123Z} */
+    private static final int SENT_LENGTH = 24;
+    private static final int SECOND_TEXT_LENGTH = 19;
+
+    /** One second's text; replaced whole, so readers on any thread see a consistent pair. */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second formatted = new Second(Long.MIN_VALUE, "");
+    private static volatile Second parsed = new Second(Long.MIN_VALUE, "");
     /** Numbers below this are epoch seconds, at or above it epoch milliseconds. */
     private static final double SECONDS_LIMIT = 1e11;
 
@@ -19,7 +35,20 @@ public final class Timestamps {
     }
 
     public static String format(Instant instant) {
-        return ISO_MILLIS.format(instant);
+        long second = instant.getEpochSecond();
+        Second cached = formatted;
+        if (cached.epochSecond() != second) {
+            if (second < 0 || second > 253_402_300_799L) {
+                return ISO_MILLIS.format(instant); // outside years 1970-9999: the general formatter
+            }
+            cached = new Second(second, ISO_SECONDS.format(instant));
+            formatted = cached;
+        }
+        int millis = instant.getNano() / 1_000_000;
+        StringBuilder out = new StringBuilder(SENT_LENGTH).append(cached.text()).append('.');
+        out.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10));
+        return out.append('Z').toString();
     }
 
     public static Instant fromNumber(double value) {
@@ -33,6 +62,10 @@ public final class Timestamps {
 
     /** Parses ISO-8601 with or without offset (no offset means UTC) or a number in a string. */
     public static Instant parse(String text) throws DateTimeParseException {
+        Instant sent = parseAsSent(text);
+        if (sent != null) {
+            return sent;
+        }
         String s = text.trim();
         try {
             return Instant.parse(s);
@@ -47,5 +80,33 @@ public final class Timestamps {
                 }
             }
         }
+    }
+
+    /** A timestamp in the very form {@link #format} writes, within a second already read; else null. */
+    private static Instant parseAsSent(String text) {
+        if (text.length() != SENT_LENGTH || text.charAt(SECOND_TEXT_LENGTH) != '.' || text.charAt(23) != 'Z') {
+            return null;
+        }
+        int millis = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
+        if (millis < 0) {
+            return null;
+        }
+        Second cached = parsed;
+        if (!text.regionMatches(0, cached.text(), 0, SECOND_TEXT_LENGTH)) {
+            try {
+                long second = LocalDateTime.parse(text.substring(0, SECOND_TEXT_LENGTH)).toEpochSecond(ZoneOffset.UTC);
+                cached = new Second(second, text.substring(0, SECOND_TEXT_LENGTH));
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+            parsed = cached;
+        }
+        return Instant.ofEpochSecond(cached.epochSecond(), millis * 1_000_000L);
+    }
+
+    /** The digit at {@code index}, or a large negative number when it is not one. */
+    private static int digit(String text, int index) {
+        char c = text.charAt(index);
+        return c >= '0' && c <= '9' ? c - '0' : -100_000;
     }
 }
