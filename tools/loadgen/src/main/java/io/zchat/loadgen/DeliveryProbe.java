@@ -1,103 +1,62 @@
 package io.zchat.loadgen;
 
-import io.zchat.shared.wire.Envelope;
+import io.zchat.shared.client.ChatSubscriber;
+import io.zchat.shared.client.Publication;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.WireCodec;
-import io.zchat.shared.wire.WireFormatException;
 import org.HdrHistogram.Histogram;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Subscribers to every load channel on the proxy, on one thread: how long a post took from when
- * it was due to be sent until it arrived here (same process, so one clock).
+ * Subscribers (the client library's, exact topics) to every load channel on the proxy: how long a
+ * post took from when it was due to be sent until it arrived here (same process, so one clock).
+ * Each subscriber records on its own thread into its own histogram; they are merged once stopped.
  */
-final class DeliveryProbe implements Runnable {
-    private final LoadProperties properties;
-    private final WireCodec codec;
-    private final RunClock clock;
-    private final Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-    private volatile boolean running = true;
-    private long received;
+final class DeliveryProbe {
+    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(5);
 
-    DeliveryProbe(LoadProperties properties, WireCodec codec, RunClock clock) {
-        this.properties = properties;
-        this.codec = codec;
+    private final List<ChatSubscriber> subscribers = new ArrayList<>();
+    private final List<Histogram> latencies = new ArrayList<>();
+    private final RunClock clock;
+
+    DeliveryProbe(LoadProperties properties, WireCodec codec, Clocks clocks, RunClock clock) {
         this.clock = clock;
+        for (int i = 0; i < properties.subscribers(); i++) {
+            Histogram latency = new Histogram(MAX_MICROS, 3);
+            latencies.add(latency);
+            subscribers.add(new ChatSubscriber("loadgen-delivery-" + i, properties.proxy(), codec, clocks,
+                    new MessageLog(false), properties.zmq(), p -> record(latency, p)));
+        }
+        for (int c = 0; c < properties.channels(); c++) {
+            String channel = Workload.channel(c);
+            subscribers.forEach(s -> s.subscribe(channel));
+        }
+    }
+
+    void start() {
+        subscribers.forEach(ChatSubscriber::start);
     }
 
     void stop() {
-        running = false;
+        subscribers.forEach(ChatSubscriber::stop);
     }
 
+    /** Publish → delivery over every subscriber, in microseconds; read after {@link #stop()}. */
     Histogram latency() {
-        return latency;
+        Histogram all = new Histogram(MAX_MICROS, 3);
+        latencies.forEach(all::add);
+        return all;
     }
 
-    /** Posts received in the measured window, over every subscriber. */
-    long received() {
-        return received;
-    }
-
-    @Override
-    public void run() {
-        Set<String> channels = new HashSet<>();
-        for (int i = 0; i < properties.channels(); i++) {
-            channels.add(Workload.channel(i));
-        }
-        try (ZContext context = new ZContext()) {
-            context.setLinger(0);
-            List<ZMQ.Socket> subs = new ArrayList<>();
-            ZMQ.Poller poller = context.createPoller(properties.subscribers());
-            for (int i = 0; i < properties.subscribers(); i++) {
-                ZMQ.Socket sub = context.createSocket(SocketType.SUB);
-                sub.setLinger(0);
-                sub.setRcvHWM(0);
-                sub.setHandshakeIvl(1000);
-                sub.connect(properties.proxy());
-                channels.forEach(c -> sub.subscribe(c.getBytes(StandardCharsets.UTF_8)));
-                subs.add(sub);
-                poller.register(sub, ZMQ.Poller.POLLIN);
-            }
-            while (running) {
-                if (poller.poll(10) > 0) {
-                    for (ZMQ.Socket sub : subs) {
-                        drain(sub, channels);
-                    }
-                }
-            }
-            poller.close();
-        }
-    }
-
-    private void drain(ZMQ.Socket sub, Set<String> channels) {
-        byte[] topic;
-        while ((topic = sub.recv(ZMQ.DONTWAIT)) != null) {
-            byte[] body = sub.hasReceiveMore() ? sub.recv() : null;
-            while (sub.hasReceiveMore()) {
-                sub.recv();
-            }
-            long now = System.nanoTime();
-            if (body == null || !channels.contains(new String(topic, StandardCharsets.UTF_8))) {
-                continue;
-            }
-            try {
-                Envelope post = codec.decode(body);
-                long sent = Workload.sentNanos(post.data().path("message").asText(null));
-                if (sent > 0 && clock.measured(sent)) {
-                    latency.recordValue(Math.max(1, Math.min(latency.getHighestTrackableValue(), (now - sent) / 1000)));
-                    received++;
-                }
-            } catch (WireFormatException e) {
-                // not a post of this run
-            }
+    private void record(Histogram latency, Publication post) {
+        long now = System.nanoTime();
+        long sent = Workload.sentNanos(post.envelope().data().path("message").asText(null));
+        if (sent > 0 && clock.measured(sent)) {
+            latency.recordValue(Math.max(1, Math.min(MAX_MICROS, (now - sent) / 1000)));
         }
     }
 }

@@ -70,11 +70,7 @@ final class Driver implements Runnable {
             List<ZMQ.Socket> sockets = new ArrayList<>();
             ZMQ.Poller poller = context.createPoller(connections);
             for (int i = 0; i < connections; i++) {
-                ZMQ.Socket socket = context.createSocket(SocketType.DEALER);
-                socket.setLinger(0);
-                socket.setSndHWM(0);
-                socket.setRcvHWM(0);
-                socket.setHandshakeIvl(1000);
+                ZMQ.Socket socket = properties.zmq().configure(context.createSocket(SocketType.DEALER));
                 socket.connect(properties.broker());
                 sockets.add(socket);
                 outstanding.add(new HashMap<>());

@@ -45,7 +45,9 @@ final class LagSampler implements Runnable {
     @Override
     public void run() {
         while (running && !urls.isEmpty()) {
-            sample();
+            double[] worst = read();
+            millis.recordValue(Math.min(millis.getHighestTrackableValue(), Math.round(worst[0])));
+            entries.recordValue(Math.min(entries.getHighestTrackableValue(), Math.round(worst[1])));
             try {
                 Thread.sleep(EVERY.toMillis());
             } catch (InterruptedException e) {
@@ -55,8 +57,8 @@ final class LagSampler implements Runnable {
         }
     }
 
-    /** One reading of every server; also what a caller reads once the run is over. */
-    double[] sample() {
+    /** One reading of every server: the worst lag in milliseconds and in entries. */
+    double[] read() {
         double worstMillis = 0;
         double worstEntries = 0;
         for (String url : urls) {
@@ -64,8 +66,6 @@ final class LagSampler implements Runnable {
             worstMillis = Math.max(worstMillis, gauge(text, LAG_MS).orElse(0));
             worstEntries = Math.max(worstEntries, gauge(text, LAG_ENTRIES).orElse(0));
         }
-        millis.recordValue(Math.min(millis.getHighestTrackableValue(), Math.round(worstMillis)));
-        entries.recordValue(Math.min(entries.getHighestTrackableValue(), Math.round(worstEntries)));
         return new double[] {worstMillis, worstEntries};
     }
 

@@ -1,7 +1,9 @@
 package io.zchat.loadgen;
 
+import io.zchat.shared.zmq.ZmqSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,5 +66,10 @@ public record LoadProperties(
 
     public boolean openLoop() {
         return rate > 0;
+    }
+
+    /** The shared socket settings, with no high-water mark: the generator must not drop what it measures. */
+    public ZmqSettings zmq() {
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 0, Duration.ofSeconds(1));
     }
 }

@@ -57,11 +57,10 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
             drivers.add(driver);
             threads.add(new Thread(driver, "loadgen-" + w));
         }
-        DeliveryProbe delivery = new DeliveryProbe(properties, codec, clock);
+        DeliveryProbe delivery = new DeliveryProbe(properties, codec, clocks, clock);
         LagSampler lag = new LagSampler(properties.metrics());
-        Thread deliveryThread = new Thread(delivery, "loadgen-delivery");
         Thread lagThread = new Thread(lag, "loadgen-lag");
-        deliveryThread.start();
+        delivery.start();
         threads.forEach(Thread::start);
         sleepUntil(clock.measureFrom());
         lagThread.start();
@@ -71,8 +70,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         lag.stop();
         lagThread.join();
         delivery.stop();
-        deliveryThread.join();
-        double[] after = properties.metrics().isEmpty() ? new double[] {0, 0} : lag.sample();
+        double[] after = properties.metrics().isEmpty() ? new double[] {0, 0} : lag.read();
 
         Report report = report(drivers, delivery, lag, after, clock);
         System.out.print(report.table());
@@ -122,7 +120,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
             k.put("acknowledged", total.acknowledged(kind));
             k.put("errors", total.errors(kind));
             k.put("timeouts", total.timeouts(kind));
-            k.put("latencyMs", Report.percentilesMs(total.latency(kind)));
+            k.put("latencyMs", Report.percentiles(total.latency(kind), 1000));
             kinds.put(kind.name().toLowerCase(), k);
         }
         Map<String, Object> setup = new LinkedHashMap<>();
@@ -138,9 +136,9 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         setup.put("warmupS", properties.warmup().toMillis() / 1000.0);
         double seconds = clock.measuredSeconds();
         double acked = total.latency().getTotalCount();
-        return new Report(setup, seconds, acked / seconds, Report.percentilesMs(total.latency()), kinds, unsent,
-                Report.percentilesMs(delivery.latency()), Report.percentiles(lag.millis()),
-                Report.percentiles(lag.entries()), Map.of("ms", after[0], "entries", after[1]));
+        return new Report(setup, seconds, acked / seconds, Report.percentiles(total.latency(), 1000), kinds, unsent,
+                Report.percentiles(delivery.latency(), 1000), Report.percentiles(lag.millis(), 1),
+                Report.percentiles(lag.entries(), 1), Map.of("ms", after[0], "entries", after[1]));
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

@@ -23,31 +23,21 @@ public record Report(Map<String, Object> setup, double seconds, double perSecond
                      Map<String, Map<String, Object>> kinds, long unsent, Map<String, Double> deliveryMs,
                      Map<String, Double> lagMs, Map<String, Double> lagEntries, Map<String, Double> lagAfter) {
 
-    /** p50, p90, p99, p99.9 and max of a histogram in microseconds, as milliseconds. */
-    static Map<String, Double> percentilesMs(Histogram micros) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        p.put("count", (double) micros.getTotalCount());
-        if (micros.getTotalCount() == 0) {
-            return p;
-        }
-        p.put("p50", micros.getValueAtPercentile(50) / 1000.0);
-        p.put("p90", micros.getValueAtPercentile(90) / 1000.0);
-        p.put("p99", micros.getValueAtPercentile(99) / 1000.0);
-        p.put("p99.9", micros.getValueAtPercentile(99.9) / 1000.0);
-        p.put("max", micros.getMaxValue() / 1000.0);
-        return p;
-    }
-
-    /** The same for a histogram already in the unit wanted. */
-    static Map<String, Double> percentiles(Histogram values) {
+    /**
+     * Count, p50, p90, p99, p99.9 and max of a histogram, each value divided by {@code perUnit}
+     * (1000 for microseconds shown as milliseconds, 1 to keep the histogram's own unit).
+     */
+    static Map<String, Double> percentiles(Histogram values, double perUnit) {
         Map<String, Double> p = new LinkedHashMap<>();
         p.put("count", (double) values.getTotalCount());
         if (values.getTotalCount() == 0) {
             return p;
         }
-        p.put("p50", (double) values.getValueAtPercentile(50));
-        p.put("p99", (double) values.getValueAtPercentile(99));
-        p.put("max", (double) values.getMaxValue());
+        p.put("p50", values.getValueAtPercentile(50) / perUnit);
+        p.put("p90", values.getValueAtPercentile(90) / perUnit);
+        p.put("p99", values.getValueAtPercentile(99) / perUnit);
+        p.put("p99.9", values.getValueAtPercentile(99.9) / perUnit);
+        p.put("max", values.getMaxValue() / perUnit);
         return p;
     }
 

@@ -71,8 +71,8 @@ public final class ChatView {
         AttributedStringBuilder text = new AttributedStringBuilder();
         text.styled(NOTICE, "* commands (plain text posts to the current channel; // posts a line starting with /):");
         for (CommandParser.Usage usage : CommandParser.USAGES) {
-            String call = (usage.command() + " " + usage.arguments()).strip();
-            text.append("\n    ").styled(AttributedStyle.BOLD, String.format("%-28s", call)).append(usage.meaning());
+            text.append("\n    ").styled(AttributedStyle.BOLD, String.format("%-28s", usage.call()))
+                    .append(usage.meaning());
         }
         return text.toAttributedString();
     }

@@ -24,6 +24,10 @@ public final class CommandParser {
             new Usage("/quit", "", "leave the chat"));
 
     public record Usage(String command, String arguments, String meaning) {
+        /** How it is typed: {@code /msg USER TEXT}. */
+        public String call() {
+            return (command + " " + arguments).strip();
+        }
     }
 
     public Command parse(String line) {
@@ -42,13 +46,13 @@ public final class CommandParser {
         String first = parts.length > 1 ? parts[1] : null;
         String rest = parts.length > 2 ? parts[2] : null;
         return switch (name) {
-            case "/login" -> oneName(first, rest, "/login NAME", Command.Login::new);
-            case "/users" -> noArguments(first, "/users", new Command.Users());
-            case "/channels" -> noArguments(first, "/channels", new Command.Channels());
-            case "/create" -> oneName(first, rest, "/create CHANNEL", Command.Create::new);
-            case "/join" -> oneName(first, rest, "/join CHANNEL", Command.Join::new);
-            case "/leave" -> rest != null ? usage("/leave [CHANNEL]") : new Command.Leave(strip(first));
-            case "/msg" -> first == null || rest == null ? usage("/msg USER TEXT")
+            case "/login" -> oneName(first, rest, name, Command.Login::new);
+            case "/users" -> noArguments(first, name, new Command.Users());
+            case "/channels" -> noArguments(first, name, new Command.Channels());
+            case "/create" -> oneName(first, rest, name, Command.Create::new);
+            case "/join" -> oneName(first, rest, name, Command.Join::new);
+            case "/leave" -> rest != null ? usage(name) : new Command.Leave(strip(first));
+            case "/msg" -> first == null || rest == null ? usage(name)
                     : new Command.Direct(strip(first), rest.strip());
             case "/history" -> history(first, rest);
             case "/help" -> new Command.Help();
@@ -59,7 +63,7 @@ public final class CommandParser {
 
     private static Command history(String target, String count) {
         if (target == null) {
-            return usage("/history CHANNEL|USER [N]");
+            return usage("/history");
         }
         if (count == null) {
             return new Command.History(strip(target), DEFAULT_HISTORY);
@@ -71,21 +75,26 @@ public final class CommandParser {
             }
             return new Command.History(strip(target), n);
         } catch (NumberFormatException e) {
-            return new Command.Invalid("N must be a number, not '" + count.strip() + "': /history CHANNEL|USER [N]");
+            return new Command.Invalid("N must be a number, not '" + count.strip() + "': " + call("/history"));
         }
     }
 
-    private static Command oneName(String name, String rest, String usage,
-                                   java.util.function.Function<String, Command> command) {
-        return name == null || rest != null ? usage(usage) : command.apply(strip(name));
+    private static Command oneName(String name, String rest, String command,
+                                   java.util.function.Function<String, Command> make) {
+        return name == null || rest != null ? usage(command) : make.apply(strip(name));
     }
 
-    private static Command noArguments(String argument, String usage, Command command) {
-        return argument == null ? command : usage(usage);
+    private static Command noArguments(String argument, String command, Command made) {
+        return argument == null ? made : usage(command);
     }
 
-    private static Command usage(String usage) {
-        return new Command.Invalid("usage: " + usage);
+    private static Command usage(String command) {
+        return new Command.Invalid("usage: " + call(command));
+    }
+
+    /** How {@code command} is typed, from {@link #USAGES}. */
+    private static String call(String command) {
+        return USAGES.stream().filter(u -> u.command().equals(command)).findFirst().orElseThrow().call();
     }
 
     /** A leading {@code #} on a channel name is how people write it; the name is without it. */

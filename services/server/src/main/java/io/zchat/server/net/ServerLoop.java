@@ -526,7 +526,6 @@ public class ServerLoop extends ZmqLoop {
         }
     }
 
-
     /** Adopts a proposed term (so an older coordinator's entries are refused from now on) and tells how far the log goes. */
     private ReplicaMessages.Status status(ReplicaMessages.StatusRequest request) {
         boolean accepted = false;
@@ -908,7 +907,6 @@ public class ServerLoop extends ZmqLoop {
         toPublish.clear();
     }
 
-
     private void reply(ZMQ.Socket socket, List<byte[]> route, String service, Object body, String peer) {
         Stamp stamp = clocks.stamp();
         List<byte[]> frames = new ArrayList<>(route.size() + 1);
@@ -964,6 +962,5 @@ public class ServerLoop extends ZmqLoop {
         storageProblem = e.getMessage();
         super.log.error("storage failure", e);
     }
-
 
 }
