@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,11 +17,14 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +38,23 @@ public final class WireCodec {
     private static final String TIMESTAMP = "timestamp";
     private static final String CLOCK = "clock";
 
+    private static final byte[] EMPTY_MAP = {(byte) 0x80};
+
     private final ObjectMapper mapper;
+
+    /** Whether a body type serializes as a map of its own properties, none of them a stamp field. */
+    private final ClassValue<Boolean> streamable = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            if (JsonNode.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)
+                    || Iterable.class.isAssignableFrom(type) || type.isArray()) {
+                return false;
+            }
+            JavaType javaType = mapper.constructType(type);
+            return mapper.getSerializationConfig().introspect(javaType).findProperties().stream()
+                    .noneMatch(p -> TIMESTAMP.equals(p.getName()) || CLOCK.equals(p.getName()));
+        }
+    };
 
     public WireCodec() {
         this.mapper = configure(new ObjectMapper(new MessagePackFactory()));
@@ -112,8 +132,37 @@ public final class WireCodec {
         return mapper.valueToTree(body);
     }
 
+    /**
+     * Encodes {@code {service, data: {...body, timestamp, clock}}}. A record's fields are
+     * serialized straight into the data map, whose header is then widened by the two stamp
+     * fields; only a body that is already a tree, a map, or has a stamp field of its own goes
+     * through a tree (the stamp replaces such a field).
+     */
     public byte[] encode(String service, Object body, Stamp stamp) {
-        ObjectNode data = body == null ? mapper.createObjectNode() : mapper.valueToTree(body);
+        if (body != null && !streamable.get(body.getClass())) {
+            return encodeAsTree(service, body, stamp);
+        }
+        try {
+            byte[] data = body == null ? EMPTY_MAP : mapper.writeValueAsBytes(body);
+            MessageMapHeader header = MessageMapHeader.of(data);
+            if (header == null) {
+                return encodeAsTree(service, body, stamp);
+            }
+            MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+            packer.packMapHeader(2);
+            packer.packString(SERVICE).packString(service);
+            packer.packString(DATA).packMapHeader(header.entries() + 2);
+            packer.writePayload(data, header.length(), data.length - header.length());
+            packer.packString(TIMESTAMP).packString(Timestamps.format(stamp.timestamp()));
+            packer.packString(CLOCK).packLong(stamp.clock());
+            return packer.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + service, e);
+        }
+    }
+
+    private byte[] encodeAsTree(String service, Object body, Stamp stamp) {
+        ObjectNode data = mapper.valueToTree(body);
         data.put(TIMESTAMP, Timestamps.format(stamp.timestamp()));
         data.put(CLOCK, stamp.clock());
         ObjectNode root = mapper.createObjectNode();

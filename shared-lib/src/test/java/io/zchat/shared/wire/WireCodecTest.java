@@ -1,8 +1,12 @@
 package io.zchat.shared.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -69,6 +73,46 @@ class WireCodecTest {
                 .isEqualTo(new Publications.Direct("a", "b", "c"));
         assertThat(roundTrip(Service.ELECTION, new Publications.Coordinator("server-2"), Publications.Coordinator.class))
                 .isEqualTo(new Publications.Coordinator("server-2"));
+    }
+
+    /** A body with a stamp field of its own: the envelope's stamp replaces it. */
+    record Stamped(String text, String timestamp, long clock) {
+    }
+
+    record Wide(int a, int b, int c, int d, int e, int f, int g, int h, int i, int j, int k, int l, int m, int n,
+                int o, int p) {
+    }
+
+    @Test
+    void encodesRecordsExactlyAsTheirTreesWould() throws Exception {
+        ObjectMapper msgpack = new ObjectMapper(new MessagePackFactory())
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        List<Object> bodies = List.of(new Requests.Login("ana", null), Replies.Ack.ok(),
+                new Publications.Post("ana", "dev", "olá ".repeat(40)), new Requests.Empty(),
+                new Wide(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
+                Replies.History.of(List.of(HistoryEntry.post("ana", "dev", "hi", stamp))));
+        for (Object body : bodies) {
+            ObjectNode data = codec.tree(body);
+            data.put("timestamp", "2026-11-27T10:15:30.123Z");
+            data.put("clock", 42L);
+            ObjectNode root = msgpack.createObjectNode();
+            root.put("service", "publish");
+            root.set("data", data);
+            assertThat(codec.encode("publish", body, stamp)).as(body.toString())
+                    .isEqualTo(msgpack.writeValueAsBytes(root));
+        }
+    }
+
+    @Test
+    void theStampReplacesABodysOwnStampFieldsAndANullBodyIsAnEmptyMap() throws WireFormatException {
+        Envelope stamped = codec.decode(codec.encode("x", new Stamped("hi", "then", 7), stamp));
+        assertThat(stamped.stamp()).isEqualTo(stamp);
+        assertThat(stamped.data().size()).isEqualTo(3);
+        assertThat(stamped.data().get("text").asText()).isEqualTo("hi");
+
+        Envelope empty = codec.decode(codec.encode("users", null, stamp));
+        assertThat(empty.stamp()).isEqualTo(stamp);
+        assertThat(empty.data().size()).isEqualTo(2);
     }
 
     @Test
