@@ -26,9 +26,11 @@ public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
      * @param maxWaitingWrites this server's clients' writes that may wait for replication at once;
      *                 beyond it a write is refused at once ("busy") rather than queued past the
      *                 clients' patience, so an overload stays an overload and not a collapse
+     * @param viewInterval how often committed entries are added to publications.jsonl,
+     *                 messages.jsonl and registry.json (views of the log, rebuilt from it after a crash)
      */
     public record Storage(@DefaultValue("batch") FsyncPolicy fsync, @DefaultValue("1024") int maxBatch,
-                          @DefaultValue("1024") int maxWaitingWrites) {
+                          @DefaultValue("1024") int maxWaitingWrites, @DefaultValue("100ms") Duration viewInterval) {
     }
 
     /**

@@ -36,7 +36,11 @@ public final class ReplicationLog implements Closeable {
 
     private final JsonLinesFile file;
     private final FsyncPolicy fsync;
-    private final LineRing recent;
+    /** Parsed entries kept for fewer seqs than lines: they are larger, and needed only while new. */
+    private static final int ENTRY_MEMORY = 8192;
+
+    private final Ring<byte[]> recent;
+    private final Ring<LogEntry> recentEntries;
     /** First seq of each term present in the log. */
     private final TreeMap<Long, Long> termStarts = new TreeMap<>();
     /** offsets[i] = where the line of seq i*INDEX_EVERY+1 starts. */
@@ -48,7 +52,8 @@ public final class ReplicationLog implements Closeable {
     private ReplicationLog(JsonLinesFile file, FsyncPolicy fsync, int cacheSize) {
         this.file = file;
         this.fsync = fsync;
-        this.recent = new LineRing(cacheSize);
+        this.recent = new Ring<>(cacheSize);
+        this.recentEntries = new Ring<>(Math.min(cacheSize, ENTRY_MEMORY));
     }
 
     /**
@@ -146,6 +151,41 @@ public final class ReplicationLog implements Closeable {
         return out;
     }
 
+    /**
+     * The entries after {@code afterSeq} up to {@code upTo} (at most the durable ones), oldest
+     * first: the newest from memory, older ones read back from the file.
+     */
+    public List<LogEntry> entries(long afterSeq, long upTo) {
+        long last = Math.min(upTo, durableSeq);
+        List<LogEntry> out = new ArrayList<>((int) Math.max(0, Math.min(last - afterSeq, 1024)));
+        long next = afterSeq + 1;
+        while (next <= last && !recentEntries.holds(next)) {
+            int missing = (int) Math.min(Math.min(last, recentEntries.oldest() - 1) - next + 1, 4096);
+            List<byte[]> lines = read(next - 1, missing, Integer.MAX_VALUE);
+            if (lines.isEmpty()) {
+                return out;
+            }
+            for (byte[] line : lines) {
+                LogEntry entry = parse(line);
+                if (entry == null) {
+                    throw new IllegalStateException(FILE + ": entry " + next + " cannot be read back");
+                }
+                out.add(entry);
+                next++;
+            }
+        }
+        for (; next <= last; next++) {
+            out.add(recentEntries.get(next));
+        }
+        return out;
+    }
+
+    /** The entry at {@code seq}, or null when the log does not hold it durably. */
+    public LogEntry entry(long seq) {
+        List<LogEntry> one = seq <= 0 ? List.of() : entries(seq - 1, seq);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
     /** The term of the entry at {@code seq} (0 for seq 0, -1 when the log does not reach it). */
     public long termAt(long seq) {
         if (seq == 0) {
@@ -188,6 +228,7 @@ public final class ReplicationLog implements Closeable {
         file.truncate(cutAt[0]);
         long dropped = lastSeq - seq;
         recent.truncateAfter(seq);
+        recentEntries.truncateAfter(seq);
         termStarts.tailMap(seq, false).clear();
         lastSeq = seq;
         durableSeq = seq;
@@ -273,5 +314,6 @@ public final class ReplicationLog implements Closeable {
             offsets[slot] = offset;
         }
         recent.add(entry.seq(), line);
+        recentEntries.add(entry.seq(), entry);
     }
 }

@@ -91,6 +91,7 @@ public class ServerLoop extends ZmqLoop {
     /** When the coordinator last said anything to this follower. */
     private long heardFromUpstreamAt;
     private long forwardsRetriedAt;
+    private long viewsWrittenAt;
     private final List<ParkedFetch> parkedFetches = new ArrayList<>();
     private final List<LogEntry> toPublish = new ArrayList<>();
     private final List<Runnable> afterFlush = new ArrayList<>();
@@ -305,6 +306,14 @@ public class ServerLoop extends ZmqLoop {
         if (role != Role.LEADER && upstream == null) {
             lagEntries = 0;
         }
+        if (now - viewsWrittenAt >= properties.storage().viewInterval().toMillis()) {
+            writeViews(now);
+        }
+    }
+
+    @Override
+    protected void onStop() {
+        writeViews(System.currentTimeMillis());
     }
 
     private void serveClients() {
@@ -384,7 +393,6 @@ public class ServerLoop extends ZmqLoop {
         List<Runnable> due = new ArrayList<>(afterFlush);
         afterFlush.clear();
         due.forEach(Runnable::run);
-        writeViews();
         publishCommitted();
     }
 
@@ -881,21 +889,20 @@ public class ServerLoop extends ZmqLoop {
 
     // ---- shared -------------------------------------------------------------------------------
 
-    private void writeViews() {
+    /**
+     * Brings the user-facing files up to the commit point, once per {@code view-interval}: they are
+     * views of the log (rebuilt from it after a crash), so they stay off the path of each request.
+     */
+    private void writeViews(long now) {
+        viewsWrittenAt = now;
         long upTo = Math.min(commit, log.durableSeq());
         if (upTo <= views.appliedSeq()) {
             return;
         }
         try {
-            for (byte[] line : log.read(views.appliedSeq(), Integer.MAX_VALUE, Integer.MAX_VALUE)) {
-                LogEntry entry = ReplicationLog.parse(line);
-                if (entry == null || entry.seq() > upTo) {
-                    break;
-                }
-                views.apply(entry);
-            }
+            log.entries(views.appliedSeq(), upTo).forEach(views::apply);
             views.commit();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             failStorage(e);
         }
     }

@@ -306,6 +306,28 @@ class ReplicationLogTest {
     }
 
     @Test
+    void entriesComeFromMemoryOrTheFileAndStopAtTheDurableSeq() throws IOException {
+        ReplicationLog log = open();
+        append(log, 1, 300, 1);
+        log.flush();
+        append(log, 301, 305, 1);
+        for (long after : new long[] {0, 1, 63, 64, 250, 291, 292, 299}) {
+            for (long upTo : new long[] {after, after + 1, after + 9, 300, 305}) {
+                List<LogEntry> entries = log.entries(after, upTo);
+                long last = Math.max(after, Math.min(upTo, 300));
+                assertThat(entries).as("entries(%d, %d)", after, upTo).hasSize((int) (last - after));
+                for (int i = 0; i < entries.size(); i++) {
+                    assertThat(entries.get(i)).isEqualTo(entry(after + 1 + i, 1));
+                }
+            }
+        }
+        assertThat(log.entry(5)).isEqualTo(entry(5, 1));
+        assertThat(log.entry(300)).isEqualTo(entry(300, 1));
+        assertThat(log.entry(301)).as("not durable yet").isNull();
+        assertThat(log.entry(0)).isNull();
+    }
+
+    @Test
     void readIsBoundedByMaxBytesButGivesAtLeastOneLine() throws IOException {
         ReplicationLog log = open();
         List<byte[]> all = append(log, 1, 300, 1);

@@ -4,14 +4,14 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LineRingTest {
+class RingTest {
     private static byte[] line(long seq) {
         return ("{\"seq\":" + seq + "}").getBytes();
     }
 
     @Test
     void holdsTheLatestLinesAcrossWrapAround() {
-        LineRing ring = new LineRing(4);
+        Ring<byte[]> ring = new Ring<>(4);
         assertThat(ring.holds(1)).isFalse();
         for (long s = 1; s <= 10; s++) {
             ring.add(s, line(s));
@@ -26,7 +26,7 @@ class LineRingTest {
 
     @Test
     void truncationForgetsTheTailAndTheRingContinuesFromThere() {
-        LineRing ring = new LineRing(4);
+        Ring<byte[]> ring = new Ring<>(4);
         for (long s = 1; s <= 6; s++) {
             ring.add(s, line(s));
         }
