@@ -78,12 +78,10 @@ public final class WireCodec {
         if (frame == null || frame.length == 0) {
             throw new WireFormatException("empty frame: expected a MessagePack map {service, data}");
         }
+        FrameReader.requireOneValue(frame);
         JsonNode root;
-        try (JsonParser parser = mapper.createParser(frame)) {
-            root = mapper.readTree(parser);
-            if (hasTrailingData(parser)) {
-                throw new WireFormatException("frame has data after its MessagePack map");
-            }
+        try {
+            root = mapper.readTree(frame);
         } catch (IOException | RuntimeException e) {
             throw new WireFormatException("frame is not valid MessagePack", e);
         }
@@ -106,25 +104,54 @@ public final class WireCodec {
         return new Envelope(service.asText(), dataMap, new Stamp(timestampOf(dataMap), clockOf(dataMap)));
     }
 
+    /**
+     * Reads a frame's outline (service, stamp, where its data lies) without building a tree: for
+     * messages whose data is then bound to one record with {@link #body(Frame, Class)}.
+     */
+    public Frame read(byte[] frame) throws WireFormatException {
+        return FrameReader.read(frame);
+    }
+
+    /** Binds a frame's data map to the record of its service. */
+    public <T> T body(Frame frame, Class<T> type) throws WireFormatException {
+        if (frame.dataLength() == 0) {
+            return bodyOf(EMPTY_MAP, type, frame.service());
+        }
+        try {
+            return mapper.readValue(frame.bytes(), frame.dataOffset(), frame.dataLength(), type);
+        } catch (IOException | RuntimeException e) {
+            throw bindingFailure(e, frame.service());
+        }
+    }
+
+    /** Binds a data map carried as bytes (see {@link Frame#data()}) to a record. */
+    public <T> T bodyOf(byte[] data, Class<T> type, String service) throws WireFormatException {
+        try {
+            return mapper.readValue(data, type);
+        } catch (IOException | RuntimeException e) {
+            throw bindingFailure(e, service);
+        }
+    }
+
     /** Reads the data map as the record of one service; wrong field types become a readable error. */
     public <T> T body(Envelope envelope, Class<T> type) throws WireFormatException {
         try {
             return mapper.treeToValue(envelope.data(), type);
-        } catch (JsonMappingException e) {
-            String path = e.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            throw new WireFormatException(path.isEmpty()
-                    ? "data does not match service '" + envelope.service() + "'"
-                    : "field '" + path + "' has the wrong type", e);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new WireFormatException("data does not match service '" + envelope.service() + "'", e);
+        } catch (IOException | RuntimeException e) {
+            throw bindingFailure(e, envelope.service());
         }
     }
 
-    /** Reads a data map (e.g. one carried inside another message) as a record. */
-    public <T> T bodyOf(ObjectNode data, Class<T> type) throws WireFormatException {
-        return body(new Envelope("", data, new Stamp(null, 0)), type);
+    private static WireFormatException bindingFailure(Exception e, String service) {
+        if (e instanceof JsonMappingException mapping) {
+            String path = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            if (!path.isEmpty()) {
+                return new WireFormatException("field '" + path + "' has the wrong type", e);
+            }
+        }
+        return new WireFormatException("data does not match service '" + service + "'", e);
     }
 
     /** A record as a data map, to carry inside another message. */
@@ -177,15 +204,6 @@ public final class WireCodec {
 
     public byte[] encode(Service service, Object body, Stamp stamp) {
         return encode(service.wireName(), body, stamp);
-    }
-
-    /** The MessagePack parser reports the end of input as an error rather than as no token. */
-    private static boolean hasTrailingData(JsonParser parser) {
-        try {
-            return parser.nextToken() != null;
-        } catch (IOException endOfInput) {
-            return false;
-        }
     }
 
     private static long clockOf(ObjectNode data) throws WireFormatException {
