@@ -8,20 +8,25 @@ public final class Requests {
     private Requests() {
     }
 
+    /** A write: its optional id lets a retry be recognised. */
+    public interface Write {
+        String id();
+    }
+
     /** users, channels, list, clock, election: no fields. */
     public record Empty() {
     }
 
-    public record Login(String user, String id) {
+    public record Login(String user, String id) implements Write {
     }
 
-    public record Channel(String channel, String id) {
+    public record Channel(String channel, String id) implements Write {
     }
 
-    public record Publish(String user, String channel, String message, String id) {
+    public record Publish(String user, String channel, String message, String id) implements Write {
     }
 
-    public record Message(String src, String dst, String message, String id) {
+    public record Message(String src, String dst, String message, String id) implements Write {
     }
 
     /** One of channel or user; limit and since are optional. */

@@ -3,7 +3,7 @@ package io.zchat.server.handler;
 import io.zchat.server.state.ChatState;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.log.MessageLog;
-import io.zchat.shared.wire.Envelope;
+import io.zchat.shared.wire.Frame;
 import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
@@ -35,16 +35,18 @@ public class RequestHandler {
     }
 
     public Outcome handle(byte[] frame) {
-        Envelope request;
+        Frame request;
         try {
-            request = codec.decode(frame);
+            request = codec.read(frame);
         } catch (WireFormatException e) {
             messageLog.receivedInvalid(CLIENT, frame == null ? 0 : frame.length, e.getMessage());
             return Outcome.reply(Service.ERROR.wireName(), Replies.Status.error(e.getMessage()));
         }
         clocks.received(request.stamp());
-        messageLog.received(CLIENT, request);
-        Optional<Service> service = request.knownService();
+        if (messageLog.enabled()) {
+            logReceived(frame);
+        }
+        Optional<Service> service = Service.of(request.service());
         if (service.isEmpty()) {
             return Outcome.reply(request.service(),
                     Replies.Status.error("unknown service '" + request.service() + "'"));
@@ -56,26 +58,26 @@ public class RequestHandler {
         }
     }
 
-    private Outcome dispatch(Service service, Envelope request) throws WireFormatException {
+    private Outcome dispatch(Service service, Frame request) throws WireFormatException {
         String name = request.service();
-        switch (service) {
-            case LOGIN -> codec.body(request, Requests.Login.class);
-            case CHANNEL -> codec.body(request, Requests.Channel.class);
-            case PUBLISH -> codec.body(request, Requests.Publish.class);
-            case MESSAGE -> codec.body(request, Requests.Message.class);
-            case USERS -> {
-                return Outcome.reply(name, new Replies.Users(state.users()));
-            }
-            case CHANNELS -> {
-                return Outcome.reply(name, new Replies.Channels(state.channels()));
-            }
-            case HISTORY -> {
-                return Outcome.reply(name, state.history(codec.body(request, Requests.History.class)));
-            }
-            default -> {
-                return Outcome.reply(name, Replies.Status.error("service '" + name + "' is not offered to clients"));
-            }
+        return switch (service) {
+            case LOGIN -> Outcome.write(name, service, codec.body(request, Requests.Login.class), request);
+            case CHANNEL -> Outcome.write(name, service, codec.body(request, Requests.Channel.class), request);
+            case PUBLISH -> Outcome.write(name, service, codec.body(request, Requests.Publish.class), request);
+            case MESSAGE -> Outcome.write(name, service, codec.body(request, Requests.Message.class), request);
+            case USERS -> Outcome.reply(name, new Replies.Users(state.users()));
+            case CHANNELS -> Outcome.reply(name, new Replies.Channels(state.channels()));
+            case HISTORY -> Outcome.reply(name, state.history(codec.body(request, Requests.History.class)));
+            default -> Outcome.reply(name, Replies.Status.error("service '" + name + "' is not offered to clients"));
+        };
+    }
+
+    /** The message log shows the whole data map, so it decodes the frame again (only when it is on). */
+    private void logReceived(byte[] frame) {
+        try {
+            messageLog.received(CLIENT, codec.decode(frame));
+        } catch (WireFormatException e) {
+            messageLog.receivedInvalid(CLIENT, frame.length, e.getMessage());
         }
-        return Outcome.write(name, service, request.data());
     }
 }

@@ -1,6 +1,5 @@
 package io.zchat.server.net;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zchat.server.ServerProperties;
@@ -22,7 +21,9 @@ import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.config.Endpoints;
 import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.Envelope;
+import io.zchat.shared.wire.Frame;
 import io.zchat.shared.wire.Replies;
+import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
@@ -35,6 +36,7 @@ import org.zeromq.ZMQ;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +62,9 @@ public class ServerLoop extends ZmqLoop {
     private static final String CLIENT = "client";
     private static final String PEER = "peer";
     private static final long RETRY_SOON_MS = 100;
+    /** Most writes, and about the most bytes of them, in one forward message (well under the frame limit). */
+    private static final int FORWARD_BATCH = 256;
+    private static final int FORWARD_BATCH_BYTES = 256 * 1024;
 
     /** What this server does in the replication. */
     public enum Role { FOLLOWER, RECOVERING, LEADER }
@@ -84,6 +89,10 @@ public class ServerLoop extends ZmqLoop {
     private final RequestTimers timers;
     private final PeerServices peerServices;
     private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
+    /** This group's writes still to forward, sent together at its end. */
+    private final List<PendingWrite> toForward = new ArrayList<>();
+    /** Answers to forwarded writes, per follower, sent together at the end of the group. */
+    private final ForwardAnswers forwardAnswers = new ForwardAnswers();
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
     private final TreeMap<Long, List<PendingWrite>> awaitingApply = new TreeMap<>();
     /** Writes waiting, counted at the start of each group of client requests and kept up in it. */
@@ -152,19 +161,23 @@ public class ServerLoop extends ZmqLoop {
         final List<byte[]> route;
         final String service;
         final Service write;
-        final ObjectNode request;
+        final Requests.Write body;
+        final Frame request;
         final String id;
         final long receivedNanos;
         long sentAt;
         long seq;
         Object reply;
+        /** The entry to publish once answered: known when ordered here, looked up in the log when forwarded. */
         LogEntry publish;
+        boolean created;
 
-        PendingWrite(List<byte[]> route, String service, Service write, ObjectNode request, String id,
-                     long receivedNanos) {
+        PendingWrite(List<byte[]> route, String service, Service write, Requests.Write body, Frame request,
+                     String id, long receivedNanos) {
             this.route = route;
             this.service = service;
             this.write = write;
+            this.body = body;
             this.request = request;
             this.id = id;
             this.receivedNanos = receivedNanos;
@@ -172,7 +185,7 @@ public class ServerLoop extends ZmqLoop {
     }
 
     /** A write another server forwarded, answered once committed. */
-    private record RemoteWrite(List<byte[]> route, String fid, Service write, LogEntry created) {
+    private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
     }
 
     /** A follower's fetch held until there is something new (or its wait ends). */
@@ -354,12 +367,12 @@ public class ServerLoop extends ZmqLoop {
             heardFromUpstreamAt = System.currentTimeMillis();
             byte[] body = frames.get(frames.size() - 1);
             try {
-                Envelope envelope = codec.decode(body);
-                clocks.received(envelope.stamp());
-                if (ReplicaMessages.FETCH.equals(envelope.service())) {
-                    takeEntries(codec.body(envelope, ReplicaMessages.Entries.class));
-                } else if (ReplicaMessages.FORWARD.equals(envelope.service())) {
-                    takeForwarded(codec.body(envelope, ReplicaMessages.Forwarded.class));
+                Frame answer = codec.read(body);
+                clocks.received(answer.stamp());
+                if (ReplicaMessages.FETCH.equals(answer.service())) {
+                    takeEntries(codec.body(answer, ReplicaMessages.Entries.class));
+                } else if (ReplicaMessages.FORWARD.equals(answer.service())) {
+                    takeForwarded(codec.body(answer, ReplicaMessages.Forwarded.class));
                 }
             } catch (WireFormatException e) {
                 super.log.warn("unreadable answer from {}: {}", upstreamName, e.getMessage());
@@ -368,8 +381,10 @@ public class ServerLoop extends ZmqLoop {
         endOfGroup();
     }
 
-    /** After a group: make the log durable, then answer, publish and tell followers. */
+    /** After a group: forward writes, make the log durable, then answer, publish and tell followers. */
     private void endOfGroup() {
+        sendForwards(toForward);
+        toForward.clear();
         boolean appended = log.lastSeq() > log.durableSeq();
         if (appended) {
             try {
@@ -393,6 +408,7 @@ public class ServerLoop extends ZmqLoop {
         List<Runnable> due = new ArrayList<>(afterFlush);
         afterFlush.clear();
         due.forEach(Runnable::run);
+        sendForwardAnswers();
         publishCommitted();
     }
 
@@ -418,20 +434,18 @@ public class ServerLoop extends ZmqLoop {
             return;
         }
         waitingWrites++;
-        ObjectNode request = outcome.request();
-        String id = request.path("id").asText(null);
+        String id = outcome.body().id();
         if (id == null || id.isEmpty()) {
             id = view.self() + ":" + (++forwardCounter) + ":" + started;
-            request.put("id", id);
         }
-        PendingWrite write = new PendingWrite(route.envelope(), outcome.service(), outcome.write(), request, id,
-                started);
+        PendingWrite write = new PendingWrite(route.envelope(), outcome.service(), outcome.write(), outcome.body(),
+                outcome.request(), id, started);
         if (role == Role.LEADER) {
             orderLocal(write);
         } else {
             forwards.put(id, write);
             if (upstream != null && role == Role.FOLLOWER) {
-                sendForward(write);
+                toForward.add(write);
             }
         }
     }
@@ -453,12 +467,7 @@ public class ServerLoop extends ZmqLoop {
     }
 
     private void orderLocal(PendingWrite write) {
-        Sequencer.Decision decision = order(write.write, write.request, write.id);
-        if (decision == null) {
-            answerClient(write.route, write.service, WriteErrors.reply(write.write, "malformed request"),
-                    write.receivedNanos);
-            return;
-        }
+        Sequencer.Decision decision = order(write.write, write.body, write.id);
         if (decision.refusal() != null) {
             answerClient(write.route, write.service, decision.refusal(), write.receivedNanos);
             return;
@@ -477,14 +486,8 @@ public class ServerLoop extends ZmqLoop {
         }
     }
 
-    /** Orders a write in this term: a new entry is appended to the log and applied. Null if unreadable. */
-    private Sequencer.Decision order(Service service, ObjectNode request, String id) {
-        Object body;
-        try {
-            body = codec.bodyOf(request, Sequencer.requestType(service));
-        } catch (WireFormatException e) {
-            return null;
-        }
+    /** Orders a write in this term: a new entry is appended to the log and applied. */
+    private Sequencer.Decision order(Service service, Requests.Write body, String id) {
         Sequencer.Decision decision = Sequencer.order(state, clocks, termFile.term(), service, body, id);
         if (decision.entry() != null) {
             log.append(decision.entry());
@@ -495,8 +498,9 @@ public class ServerLoop extends ZmqLoop {
 
     private void answerPending(PendingWrite write) {
         answerClient(write.route, write.service, write.reply, write.receivedNanos);
-        if (write.publish != null) {
-            toPublish.add(write.publish);
+        LogEntry publish = write.publish != null ? write.publish : write.created ? log.entry(write.seq) : null;
+        if (publish != null) {
+            toPublish.add(publish);
         }
     }
 
@@ -508,9 +512,9 @@ public class ServerLoop extends ZmqLoop {
     // ---- peers --------------------------------------------------------------------------------
 
     private void takePeerRequest(List<byte[]> route, byte[] body) {
-        Envelope request;
+        Frame request;
         try {
-            request = codec.decode(body);
+            request = codec.read(body);
         } catch (WireFormatException e) {
             messageLog.receivedInvalid(PEER, body.length, e.getMessage());
             reply(peers, route, Service.ERROR.wireName(), Replies.Status.error(e.getMessage()), PEER);
@@ -525,8 +529,10 @@ public class ServerLoop extends ZmqLoop {
                 case ReplicaMessages.STATUS -> reply(peers, route, service,
                         status(codec.body(request, ReplicaMessages.StatusRequest.class)), PEER);
                 default -> {
-                    messageLog.received(PEER, request);
-                    reply(peers, route, service, peerServices.answer(request, caughtUp || role == Role.LEADER), PEER);
+                    Envelope envelope = codec.decode(body);
+                    messageLog.received(PEER, envelope);
+                    reply(peers, route, service, peerServices.answer(envelope, caughtUp || role == Role.LEADER),
+                            PEER);
                 }
             }
         } catch (WireFormatException e) {
@@ -620,22 +626,36 @@ public class ServerLoop extends ZmqLoop {
     }
 
     private void takeForward(List<byte[]> route, ReplicaMessages.Forward forward) {
-        Service service = Service.of(forward.service()).filter(Service::isWrite).orElse(null);
-        if (role != Role.LEADER || service == null) {
-            reply(peers, route, ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(forward.fid(), 0, null, null,
-                    service == null ? "not a write" : "not coordinator"), PEER);
+        List<ReplicaMessages.Write> writes = forward.writes() == null ? List.of() : forward.writes();
+        for (ReplicaMessages.Write write : writes) {
+            if (role != Role.LEADER) {
+                forwardAnswers.add(route, ReplicaMessages.Result.refused(write.fid(), "not coordinator"));
+            } else {
+                orderForwarded(route, write);
+            }
+        }
+    }
+
+    private void orderForwarded(List<byte[]> route, ReplicaMessages.Write write) {
+        Service service = Service.of(write.service()).filter(Service::isWrite).orElse(null);
+        if (service == null) {
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), "'" + write.service() + "' is not a write"));
             return;
         }
-        String id = forward.request().path("id").asText(forward.fid());
-        Sequencer.Decision decision = order(service, forward.request(), id);
-        if (decision == null || decision.refusal() != null) {
-            Object refusal = decision == null ? WriteErrors.reply(service, "malformed request") : decision.refusal();
-            reply(peers, route, ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(forward.fid(), 0,
-                    codec.tree(refusal), null, null), PEER);
+        Requests.Write body;
+        try {
+            body = (Requests.Write) codec.bodyOf(write.request(), Sequencer.requestType(service), write.service());
+        } catch (WireFormatException e) {
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), e.getMessage()));
+            return;
+        }
+        Sequencer.Decision decision = order(service, body, write.fid());
+        if (decision.refusal() != null) {
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), WriteErrors.text(decision.refusal())));
             return;
         }
         long seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
-        RemoteWrite remote = new RemoteWrite(route, forward.fid(), service, decision.entry());
+        RemoteWrite remote = new RemoteWrite(route, write.fid(), decision.entry() != null);
         if (seq <= commit) {
             answerRemote(remote, seq);
         } else {
@@ -644,9 +664,12 @@ public class ServerLoop extends ZmqLoop {
     }
 
     private void answerRemote(RemoteWrite remote, long seq) {
-        byte[] entry = remote.created() == null ? null : ReplicationLog.encode(remote.created());
-        reply(peers, remote.route(), ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(remote.fid(), seq,
-                codec.tree(WriteErrors.success(remote.write())), entry, null), PEER);
+        forwardAnswers.add(remote.route(), ReplicaMessages.Result.committed(remote.fid(), seq, remote.created()));
+    }
+
+    private void sendForwardAnswers() {
+        forwardAnswers.drain((route, results) ->
+                reply(peers, route, ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(results), PEER));
     }
 
     // ---- coordinator ------------------------------------------------------------------------
@@ -661,6 +684,7 @@ public class ServerLoop extends ZmqLoop {
         super.log.info("ordering writes in term {} from seq {}", termFile.term(), log.lastSeq() + 1);
         List<PendingWrite> waiting = new ArrayList<>(forwards.values());
         forwards.clear();
+        toForward.clear();
         waiting.forEach(this::orderLocal);
         afterFlush.add(() -> {
             // it may have stepped down again before its first flush
@@ -699,8 +723,7 @@ public class ServerLoop extends ZmqLoop {
                 if (w instanceof PendingWrite p) {
                     forwards.put(p.id, p);
                 } else if (w instanceof RemoteWrite r) {
-                    reply(peers, r.route(), ReplicaMessages.FORWARD,
-                            new ReplicaMessages.Forwarded(r.fid(), 0, null, null, "coordinator changed"), PEER);
+                    forwardAnswers.add(r.route(), ReplicaMessages.Result.refused(r.fid(), "coordinator changed"));
                 }
             }
         }
@@ -709,6 +732,7 @@ public class ServerLoop extends ZmqLoop {
             reply(peers, parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"), PEER);
         }
         parkedFetches.clear();
+        sendForwardAnswers();
         tracker = null;
         role = Role.FOLLOWER;
     }
@@ -741,10 +765,28 @@ public class ServerLoop extends ZmqLoop {
         send(upstream, ReplicaMessages.FETCH, fetch);
     }
 
-    private void sendForward(PendingWrite write) {
-        write.sentAt = System.currentTimeMillis();
-        send(upstream, ReplicaMessages.FORWARD, new ReplicaMessages.Forward(view.self(), termFile.term(), write.id,
-                write.write.wireName(), write.request));
+    /** Forwards writes to the coordinator, many per message (up to a bound in count and bytes). */
+    private void sendForwards(Collection<PendingWrite> writes) {
+        if (writes.isEmpty() || upstream == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<ReplicaMessages.Write> batch = new ArrayList<>(Math.min(writes.size(), FORWARD_BATCH));
+        int bytes = 0;
+        for (PendingWrite write : writes) {
+            write.sentAt = now;
+            byte[] data = write.request.data();
+            batch.add(new ReplicaMessages.Write(write.id, write.write.wireName(), data));
+            bytes += data.length;
+            if (batch.size() == FORWARD_BATCH || bytes >= FORWARD_BATCH_BYTES) {
+                send(upstream, ReplicaMessages.FORWARD, new ReplicaMessages.Forward(view.self(), termFile.term(), batch));
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        if (!batch.isEmpty()) {
+            send(upstream, ReplicaMessages.FORWARD, new ReplicaMessages.Forward(view.self(), termFile.term(), batch));
+        }
     }
 
     /**
@@ -760,17 +802,18 @@ public class ServerLoop extends ZmqLoop {
             return;
         }
         forwardsRetriedAt = now;
+        List<PendingWrite> due = new ArrayList<>();
         for (PendingWrite p : forwards.values()) {
             if (now - p.sentAt > after) {
-                sendForward(p);
+                due.add(p);
             }
         }
+        sendForwards(due);
     }
 
     private void resendForwards() {
-        if (upstream != null) {
-            forwards.values().forEach(this::sendForward);
-        }
+        toForward.clear();
+        sendForwards(forwards.values());
     }
 
     /** Entries from the coordinator (or the recovery source): append those that continue the log. */
@@ -853,36 +896,33 @@ public class ServerLoop extends ZmqLoop {
     }
 
     private void takeForwarded(ReplicaMessages.Forwarded answer) {
-        PendingWrite write = forwards.get(answer.fid());
-        if (write == null) {
-            return;
+        List<ReplicaMessages.Result> results = answer.results() == null ? List.of() : answer.results();
+        for (ReplicaMessages.Result result : results) {
+            PendingWrite write = forwards.get(result.fid());
+            if (write == null) {
+                continue;
+            }
+            if (result.refused() != null) {
+                write.sentAt = System.currentTimeMillis() - properties.replication().retryAfter().toMillis()
+                        + RETRY_SOON_MS;
+                continue;
+            }
+            forwards.remove(result.fid());
+            write.reply = result.error() != null
+                    ? WriteErrors.reply(write.write, result.error()) : WriteErrors.success(write.write);
+            write.seq = result.seq();
+            write.created = result.created();
+            if (write.seq == 0 || write.seq <= log.durableSeq()) {
+                answerPending(write);
+            } else {
+                awaitingApply.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
+            }
         }
-        if (answer.refused() != null) {
-            write.sentAt = System.currentTimeMillis() - properties.replication().retryAfter().toMillis() + RETRY_SOON_MS;
-            return;
-        }
-        forwards.remove(answer.fid());
-        try {
-            write.reply = codec.bodyOf(answer.reply(), replyType(write.write));
-        } catch (WireFormatException e) {
-            write.reply = WriteErrors.reply(write.write, "unreadable answer from the coordinator");
-        }
-        write.seq = answer.seq();
-        write.publish = answer.entry() == null ? null : ReplicationLog.parse(answer.entry());
-        if (write.seq == 0 || write.seq <= log.lastSeq()) {
-            answerPending(write);
-        } else {
-            awaitingApply.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
-        }
-    }
-
-    private static Class<?> replyType(Service write) {
-        return write == Service.PUBLISH || write == Service.MESSAGE ? Replies.Ack.class : Replies.Status.class;
     }
 
     /** Answers forwarded writes whose entry this server now holds too (so it reads its own writes). */
     private void releaseApplied() {
-        Map<Long, List<PendingWrite>> due = awaitingApply.headMap(log.lastSeq(), true);
+        Map<Long, List<PendingWrite>> due = awaitingApply.headMap(log.durableSeq(), true);
         due.values().forEach(list -> list.forEach(this::answerPending));
         due.clear();
     }

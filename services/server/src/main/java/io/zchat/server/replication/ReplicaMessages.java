@@ -1,6 +1,5 @@
 package io.zchat.server.replication;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
@@ -14,7 +13,7 @@ public final class ReplicaMessages {
      * acks. With {@code recovery}, a coordinator-to-be reads from a follower's log instead.
      */
     public static final String FETCH = "fetch";
-    /** Follower → coordinator: a client write to order, answered once committed. */
+    /** Follower → coordinator: client writes to order, each answered once committed. */
     public static final String FORWARD = "forward";
     /** Coordinator → its candidates' peers: how far each log goes (used before ordering new writes). */
     public static final String STATUS = "replica_status";
@@ -34,16 +33,37 @@ public final class ReplicaMessages {
                           Long truncate, String refused) {
     }
 
-    /** A client write forwarded for ordering; {@code request} is the client's data map. */
-    public record Forward(String node, long term, String fid, String service, ObjectNode request) {
+    /** Client writes forwarded for ordering, as many as a follower's group had. */
+    public record Forward(String node, long term, List<Write> writes) {
+    }
+
+    /** One forwarded write: {@code fid} is its request id, {@code request} the client's data map as it came (MessagePack). */
+    public record Write(String fid, String service, byte[] request) {
+    }
+
+    /** The coordinator's answers to forwarded writes, as many as it has for that follower at once. */
+    public record Forwarded(List<Result> results) {
     }
 
     /**
-     * The coordinator's answer to a forward, sent once the entry is committed: the client's reply,
-     * the entry's seq, and the entry itself when this forward created it (the forwarding server
-     * publishes it); {@code refused} when the answering server is not (or no longer) coordinator.
+     * The answer to one forwarded write, sent once its entry is committed: its {@code seq}, and
+     * {@code created} when this forward made the entry (the forwarding server then publishes it);
+     * or {@code error} (the client's error text: the write breaks a rule or cannot be read); or
+     * {@code refused} when the answering server is not (or no longer) coordinator, so the write
+     * goes again to whoever is.
      */
-    public record Forwarded(String fid, long seq, ObjectNode reply, byte[] entry, String refused) {
+    public record Result(String fid, long seq, boolean created, String error, String refused) {
+        public static Result committed(String fid, long seq, boolean created) {
+            return new Result(fid, seq, created, null, null);
+        }
+
+        public static Result error(String fid, String error) {
+            return new Result(fid, 0, false, error, null);
+        }
+
+        public static Result refused(String fid, String reason) {
+            return new Result(fid, 0, false, null, reason);
+        }
     }
 
     /** A coordinator-to-be proposes {@code term}; the receiver adopts it (refusing older coordinators from then on). */
