@@ -9,6 +9,7 @@ import io.zchat.server.store.ViewWriter;
 import io.zchat.shared.clock.Clocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,9 +29,10 @@ public class StorageConfiguration {
         return new ViewWriter(ChatStore.open(properties.dataDir(), FsyncPolicy.NEVER));
     }
 
+    /** Retried ids are confirmed against the log, which is opened after (and from) this state. */
     @Bean
-    public ChatState chatState(ViewWriter views) {
-        return new ChatState(views.store()::scan);
+    public ChatState chatState(ViewWriter views, ObjectProvider<ReplicationLog> log) {
+        return new ChatState(views.store()::scan, seq -> log.getObject().idAt(seq));
     }
 
     @Bean(destroyMethod = "close")

@@ -7,6 +7,7 @@ import org.msgpack.value.ValueType;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 
@@ -47,7 +48,7 @@ final class FrameReader {
             for (int i = 0; i < fields; i++) {
                 String key = textKey(in);
                 if (SERVICE.equals(key)) {
-                    service = in.getNextFormat().getValueType() == ValueType.STRING ? in.unpackString() : skip(in);
+                    service = in.getNextFormat().getValueType() == ValueType.STRING ? text(in) : skip(in);
                 } else if (DATA.equals(key)) {
                     ValueType type = in.getNextFormat().getValueType();
                     dataIsMap = type == ValueType.MAP || type == ValueType.NIL;
@@ -125,10 +126,20 @@ final class FrameReader {
     /** A map key as text; a key of another type is skipped with its value's key (null). */
     private static String textKey(MessageUnpacker in) throws IOException {
         if (in.getNextFormat().getValueType() == ValueType.STRING) {
-            return in.unpackString();
+            return text(in);
         }
         in.skipValue();
         return null;
+    }
+
+    /**
+     * A string value, decoded here: the unpacker's own decoding sets up a 16 KB buffer the first
+     * time, which for one small frame per unpacker would be most of the garbage it makes.
+     * Malformed UTF-8 becomes U+FFFD, as the unpacker would make it.
+     */
+    private static String text(MessageUnpacker in) throws IOException {
+        int length = in.unpackRawStringHeader();
+        return length == 0 ? "" : new String(in.readPayload(length), StandardCharsets.UTF_8);
     }
 
     private static String skip(MessageUnpacker in) throws IOException {
@@ -145,7 +156,7 @@ final class FrameReader {
                     return null;
                 }
                 case STRING -> {
-                    return Timestamps.parse(in.unpackString());
+                    return Timestamps.parse(text(in));
                 }
                 case INTEGER -> {
                     return Timestamps.fromNumber(new BigDecimal(in.unpackBigInteger()));
@@ -177,7 +188,7 @@ final class FrameReader {
             }
             case STRING -> {
                 try {
-                    return Long.parseLong(in.unpackString().trim());
+                    return Long.parseLong(text(in).trim());
                 } catch (NumberFormatException e) {
                     throw new WireFormatException("field 'clock' must be an integer");
                 }

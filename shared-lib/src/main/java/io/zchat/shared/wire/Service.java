@@ -1,7 +1,8 @@
 package io.zchat.shared.wire;
 
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every service name of the wire contract, with the aliases older clients send. */
@@ -39,7 +40,21 @@ public enum Service {
     }
 
     public static Optional<Service> of(String name) {
-        return Arrays.stream(values()).filter(s -> s.matches(name)).findFirst();
+        return Optional.ofNullable(name == null ? null : Names.BY_NAME.get(name));
+    }
+
+    /** Every wire name and alias, looked up once per request. */
+    private static final class Names {
+        static final Map<String, Service> BY_NAME = byName();
+
+        private static Map<String, Service> byName() {
+            Map<String, Service> names = new HashMap<>();
+            for (Service service : values()) {
+                names.putIfAbsent(service.wireName, service);
+                service.aliases.forEach(alias -> names.putIfAbsent(alias, service));
+            }
+            return Map.copyOf(names);
+        }
     }
 
     /** Writes that carry a request id and are applied at most once. */

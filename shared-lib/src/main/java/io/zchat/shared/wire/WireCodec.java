@@ -39,6 +39,8 @@ public final class WireCodec {
     private static final String CLOCK = "clock";
 
     private static final byte[] EMPTY_MAP = {(byte) 0x80};
+    /** Sized for the frame at hand: the default 8 KB first buffer would be most of a request's garbage. */
+    private static final MessagePack.PackerConfig FRAME_PACKER = new MessagePack.PackerConfig().withBufferSize(512);
 
     private final ObjectMapper mapper;
 
@@ -175,7 +177,7 @@ public final class WireCodec {
             if (header == null) {
                 return encodeAsTree(service, body, stamp);
             }
-            MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+            MessageBufferPacker packer = FRAME_PACKER.newBufferPacker();
             packer.packMapHeader(2);
             packer.packString(SERVICE).packString(service);
             packer.packString(DATA).packMapHeader(header.entries() + 2);

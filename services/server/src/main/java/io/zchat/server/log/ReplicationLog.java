@@ -37,7 +37,7 @@ public final class ReplicationLog implements Closeable {
     private final JsonLinesFile file;
     private final FsyncPolicy fsync;
     /** Parsed entries kept for fewer seqs than lines: they are larger, and needed only while new. */
-    private static final int ENTRY_MEMORY = 8192;
+    private static final int ENTRY_MEMORY = 2048;
 
     private final Ring<byte[]> recent;
     private final Ring<LogEntry> recentEntries;
@@ -184,6 +184,45 @@ public final class ReplicationLog implements Closeable {
     public LogEntry entry(long seq) {
         List<LogEntry> one = seq <= 0 ? List.of() : entries(seq - 1, seq);
         return one.isEmpty() ? null : one.get(0);
+    }
+
+    /** The request id of the entry at {@code seq}, durable or not yet; null when the log does not reach it. */
+    public String idAt(long seq) {
+        if (seq <= 0 || seq > lastSeq) {
+            return null;
+        }
+        if (recentEntries.holds(seq)) {
+            return recentEntries.get(seq).id();
+        }
+        if (seq > durableSeq) {
+            // appended in this group, which outgrew the entries kept in memory: let the OS have
+            // the group's lines now (durability still waits for flush) so they can be read back
+            try {
+                file.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        LogEntry entry = entryInFile(seq);
+        return entry == null ? null : entry.id();
+    }
+
+    private LogEntry entryInFile(long seq) {
+        int slot = (int) ((seq - 1) / INDEX_EVERY);
+        long[] at = {slot * (long) INDEX_EVERY};
+        LogEntry[] found = {null};
+        try {
+            file.readFrom(offsets[slot], (line, offset) -> {
+                if (++at[0] < seq) {
+                    return true;
+                }
+                found[0] = parse(line);
+                return false;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found[0];
     }
 
     /** The term of the entry at {@code seq} (0 for seq 0, -1 when the log does not reach it). */

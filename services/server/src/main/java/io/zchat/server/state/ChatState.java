@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 /**
@@ -27,19 +28,26 @@ public final class ChatState {
     public static final int MAX_MESSAGE_LENGTH = 8192;
     public static final int HISTORY_DEFAULT = 100;
     public static final int HISTORY_MAX = 1000;
-    private static final int REMEMBERED_IDS = 100_000;
+    /** Request ids remembered for retries: at least the latest half of this, at most all of it. */
+    private static final int REMEMBERED_IDS = 131_072;
 
     private final Set<String> users = new LinkedHashSet<>();
     private final Set<String> channels = new LinkedHashSet<>();
     private HistoryIndex history = new HistoryIndex(HISTORY_MAX);
-    private RecentIds recent = new RecentIds(REMEMBERED_IDS);
+    private RecentIds recent;
     private final BiConsumer<Boolean, Consumer<StoredEntry>> diskScan;
+    private final LongFunction<String> idAt;
     private long lastSeq;
     private long lastClock;
 
-    /** @param diskScan streams the stored posts ({@code true}) or direct messages from disk */
-    public ChatState(BiConsumer<Boolean, Consumer<StoredEntry>> diskScan) {
+    /**
+     * @param diskScan streams the stored posts ({@code true}) or direct messages from disk
+     * @param idAt     the request id of the log entry at a seq (null when there is none)
+     */
+    public ChatState(BiConsumer<Boolean, Consumer<StoredEntry>> diskScan, LongFunction<String> idAt) {
         this.diskScan = diskScan;
+        this.idAt = idAt;
+        this.recent = new RecentIds(REMEMBERED_IDS, idAt);
         channels.add(DEFAULT_CHANNEL);
     }
 
@@ -61,7 +69,7 @@ public final class ChatState {
         channels.clear();
         channels.add(DEFAULT_CHANNEL);
         history = new HistoryIndex(HISTORY_MAX);
-        recent = new RecentIds(REMEMBERED_IDS);
+        recent = new RecentIds(REMEMBERED_IDS, idAt);
         lastSeq = 0;
         lastClock = 0;
         entries.accept(this::apply);

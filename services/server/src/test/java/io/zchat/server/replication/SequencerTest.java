@@ -2,6 +2,7 @@ package io.zchat.server.replication;
 
 import io.zchat.server.log.LogEntry;
 import io.zchat.server.log.Op;
+import io.zchat.server.state.AppliedIds;
 import io.zchat.server.state.ChatState;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.clock.LamportClock;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SequencerTest {
     private static final Instant T = Instant.parse("2026-03-01T12:00:00.250Z");
 
-    private final ChatState state = new ChatState((posts, sink) -> { });
+    private final AppliedIds ids = new AppliedIds();
+    private final ChatState state = new ChatState((posts, sink) -> { }, ids);
     private final LamportClock lamport = new LamportClock(40);
     private final Clocks clocks = new Clocks(lamport, new PhysicalClock(Clock.fixed(T, ZoneOffset.UTC), 0, 0));
 
@@ -34,7 +36,7 @@ class SequencerTest {
         Sequencer.Decision d = order(term, service, request, id);
         assertThat(d.refusal()).as("refused: %s", d.refusal()).isNull();
         assertThat(d.entry()).isNotNull();
-        state.apply(d.entry());
+        state.apply(ids.record(d.entry()));
         return d.entry();
     }
 

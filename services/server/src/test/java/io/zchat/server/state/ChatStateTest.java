@@ -43,17 +43,18 @@ class ChatStateTest {
     private final LamportClock lamport = new LamportClock(100);
     private final Clocks clocks = new Clocks(lamport, new PhysicalClock(now, 0, 0));
 
+    private final AppliedIds ids = new AppliedIds();
     private ChatState state;
 
     @BeforeEach
     void freshState() {
-        state = new ChatState(scan);
+        state = new ChatState(scan, ids);
     }
 
     private Sequencer.Decision write(Service service, Object request, String id) {
         Sequencer.Decision d = Sequencer.order(state, clocks, TERM, service, request, id);
         if (d.entry() != null) {
-            state.apply(d.entry());
+            state.apply(ids.record(d.entry()));
             if (d.entry().op().service() == Service.PUBLISH || d.entry().op().service() == Service.MESSAGE) {
                 disk.add(d.entry().toStored());
             }
@@ -280,13 +281,13 @@ class ChatStateTest {
 
     @Test
     void applyingEntriesFromTheCoordinatorRestoresSequenceClockHistoryAndIds() {
-        ChatState follower = new ChatState(scan);
-        follower.apply(LogEntry.login(1, 1, "l-1", "ana", T, 400));
-        follower.apply(LogEntry.login(2, 1, null, "bob", T, 401));
-        follower.apply(LogEntry.channel(3, 1, "c-3", "dev", T, 402));
-        follower.apply(LogEntry.post(4, 2, "p-4", "ana", "general", "one", T, 500));
-        follower.apply(LogEntry.post(5, 2, null, "ana", "dev", "two", T, 510));
-        follower.apply(LogEntry.direct(6, 2, "d-6", "ana", "bob", "dm", T, 505));
+        ChatState follower = new ChatState(scan, ids);
+        follower.apply(ids.record(LogEntry.login(1, 1, "l-1", "ana", T, 400)));
+        follower.apply(ids.record(LogEntry.login(2, 1, null, "bob", T, 401)));
+        follower.apply(ids.record(LogEntry.channel(3, 1, "c-3", "dev", T, 402)));
+        follower.apply(ids.record(LogEntry.post(4, 2, "p-4", "ana", "general", "one", T, 500)));
+        follower.apply(ids.record(LogEntry.post(5, 2, null, "ana", "dev", "two", T, 510)));
+        follower.apply(ids.record(LogEntry.direct(6, 2, "d-6", "ana", "bob", "dm", T, 505)));
 
         assertThat(follower.users()).containsExactly("ana", "bob");
         assertThat(follower.channels()).containsExactly("general", "dev");
@@ -319,7 +320,7 @@ class ChatStateTest {
                 LogEntry.login(4, 2, "l-4", "bob", T, 20),
                 LogEntry.channel(5, 2, "c-5", "ops", T, 21),
                 LogEntry.post(6, 2, "p-6", "ana", "dev", "cut", T, 22)));
-        log.forEach(state::apply);
+        log.forEach(entry -> state.apply(ids.record(entry)));
         assertThat(state.lastSeq()).isEqualTo(6);
 
         List<LogEntry> kept = log.subList(0, 3);
