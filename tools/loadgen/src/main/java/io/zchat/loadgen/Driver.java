@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One worker thread and the DEALER connections it owns. Each request goes out as
@@ -26,6 +27,8 @@ import java.util.Map;
  */
 final class Driver implements Runnable {
     private static final long EXPIRY_SCAN_NANOS = 100_000_000L;
+    /** The longest a reply can wait unseen near a due time: its latency is overstated by at most this. */
+    private static final long SHORT_PARK_NANOS = 100_000L;
     /** In an open-loop run, what a connection may have outstanding before due requests are skipped. */
     private static final int OPEN_LOOP_BACKLOG = 20_000;
 
@@ -104,15 +107,29 @@ final class Driver implements Runnable {
                     }
                 }
             }
-            long waitMillis = properties.openLoop() ? Math.max(0, Math.min(1, (nextDue - System.nanoTime())
-                    / 1_000_000)) : 1;
-            if (poller.poll(waitMillis) > 0) {
-                receive(sockets, poller);
-            }
+            awaitRepliesUntil(properties.openLoop() ? nextDue : System.nanoTime() + 1_000_000, sockets, poller);
             if (now >= nextScan) {
                 expire(now);
                 nextScan = now + EXPIRY_SCAN_NANOS;
             }
+        }
+    }
+
+    /**
+     * Takes replies until {@code untilNanos} (at most a millisecond ahead). ZeroMQ polls in whole
+     * milliseconds, so the last part of a wait is short parks between polls rather than a spin,
+     * which on a small machine would take the CPU from the system being measured.
+     */
+    private void awaitRepliesUntil(long untilNanos, List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+        long waitNanos = untilNanos - System.nanoTime();
+        if (waitNanos >= 1_000_000) {
+            if (poller.poll(1) > 0) {
+                receive(sockets, poller);
+            }
+        } else if (poller.poll(0) > 0) {
+            receive(sockets, poller);
+        } else if (waitNanos > 0) {
+            LockSupport.parkNanos(Math.min(waitNanos, SHORT_PARK_NANOS));
         }
     }
 

@@ -110,13 +110,25 @@ public final class ReplicationLog implements Closeable {
         durableSeq = lastSeq;
     }
 
-    /** Up to {@code max} lines after {@code afterSeq}, oldest first, from memory or from the file. */
+    /** Up to {@code max} durable lines after {@code afterSeq}, oldest first, from memory or from the file. */
     public List<byte[]> read(long afterSeq, int max, int maxBytes) {
+        return read(afterSeq, max, maxBytes, durableSeq);
+    }
+
+    /**
+     * Like {@link #read}, but also lines appended and not yet durable while they are in memory: a
+     * coordinator sends them to followers while its own flush runs, so the two disks work at once.
+     */
+    public List<byte[]> readAppended(long afterSeq, int max, int maxBytes) {
+        return recent.holds(afterSeq + 1) ? read(afterSeq, max, maxBytes, lastSeq) : read(afterSeq, max, maxBytes);
+    }
+
+    private List<byte[]> read(long afterSeq, int max, int maxBytes, long upTo) {
         long first = afterSeq + 1;
-        if (first > durableSeq) {
+        if (first > upTo) {
             return List.of();
         }
-        long count = Math.min(max, durableSeq - afterSeq);
+        long count = Math.min(max, upTo - afterSeq);
         List<byte[]> out = new ArrayList<>((int) Math.min(count, 1024));
         int[] bytes = {0};
         if (recent.holds(first)) {

@@ -381,11 +381,18 @@ public class ServerLoop extends ZmqLoop {
         endOfGroup();
     }
 
-    /** After a group: forward writes, make the log durable, then answer, publish and tell followers. */
+    /**
+     * After a group: forward writes, send new entries to followers, make the log durable (the
+     * followers' disks and this one work at once; an entry counts only where it is durable), then
+     * answer, publish and ask for more.
+     */
     private void endOfGroup() {
         sendForwards(toForward);
         toForward.clear();
         boolean appended = log.lastSeq() > log.durableSeq();
+        if (appended && role == Role.LEADER) {
+            answerParkedFetches(false);
+        }
         if (appended) {
             try {
                 log.flush();
@@ -393,9 +400,6 @@ public class ServerLoop extends ZmqLoop {
             } catch (IOException e) {
                 failStorage(e);
             }
-        }
-        if (appended && role == Role.LEADER) {
-            answerParkedFetches(false);
         }
         if (role == Role.LEADER) {
             advanceCommit(tracker.durable(view.self(), log.durableSeq()));
@@ -591,9 +595,11 @@ public class ServerLoop extends ZmqLoop {
         reply(peers, route, ReplicaMessages.FETCH, entries(lines, null, null), PEER);
     }
 
+    /** What a follower gets: as coordinator, appended entries too; otherwise (recovery reads) durable ones. */
     private List<byte[]> read(long after) {
-        return log.read(after, properties.replication().fetchEntries(),
-                (int) properties.replication().fetchBytes().toBytes());
+        int max = properties.replication().fetchEntries();
+        int maxBytes = (int) properties.replication().fetchBytes().toBytes();
+        return role == Role.LEADER ? log.readAppended(after, max, maxBytes) : log.read(after, max, maxBytes);
     }
 
     private ReplicaMessages.Entries entries(List<byte[]> lines, Long truncate, String refused) {

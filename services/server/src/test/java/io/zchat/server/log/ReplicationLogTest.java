@@ -328,6 +328,20 @@ class ReplicationLogTest {
     }
 
     @Test
+    void readAppendedAlsoGivesLinesNotYetDurableWhileTheyAreInMemory() throws IOException {
+        ReplicationLog log = open();
+        List<byte[]> all = append(log, 1, 20, 1);
+        log.flush();
+        all.addAll(append(log, 21, 24, 1));
+        assertThat(log.read(18, 100, Integer.MAX_VALUE)).hasSize(2);
+        assertThat(text(log.readAppended(18, 100, Integer.MAX_VALUE)))
+                .containsExactlyElementsOf(expected(all, 18, 100, Integer.MAX_VALUE));
+        assertThat(log.readAppended(24, 100, Integer.MAX_VALUE)).isEmpty();
+        assertThat(log.readAppended(0, 100, Integer.MAX_VALUE)).as("older than memory: durable lines only")
+                .hasSize(20);
+    }
+
+    @Test
     void readIsBoundedByMaxBytesButGivesAtLeastOneLine() throws IOException {
         ReplicationLog log = open();
         List<byte[]> all = append(log, 1, 300, 1);
