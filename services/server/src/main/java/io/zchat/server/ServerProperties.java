@@ -43,6 +43,6 @@ public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
      */
     public record Replication(@DefaultValue("2") int minAcks, @DefaultValue("1s") Duration fetchWait,
                               @DefaultValue("4096") int fetchEntries, @DefaultValue("1MB") DataSize fetchBytes,
-                              @DefaultValue("2s") Duration retryAfter, @DefaultValue("8192") int memoryEntries) {
+                              @DefaultValue("2s") Duration retryAfter, @DefaultValue("4096") int memoryEntries) {
     }
 }

@@ -12,22 +12,23 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * Reads the servers' replication lag from their Prometheus endpoints every few hundred
- * milliseconds while the run goes on: the worst server's lag at each reading.
+ * Reads the servers' replication lag from their Prometheus endpoints every {@code every} while the
+ * run goes on: the worst server's lag at each reading.
  */
 final class LagSampler implements Runnable {
-    private static final Duration EVERY = Duration.ofMillis(200);
     private static final String LAG_MS = "chat_replication_lag_milliseconds";
     private static final String LAG_ENTRIES = "chat_replication_lag_entries";
 
     private final List<String> urls;
+    private final Duration every;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Histogram millis = new Histogram(3_600_000L, 3);
     private final Histogram entries = new Histogram(1_000_000_000L, 3);
     private volatile boolean running = true;
 
-    LagSampler(List<String> urls) {
+    LagSampler(List<String> urls, Duration every) {
         this.urls = urls;
+        this.every = every;
     }
 
     void stop() {
@@ -49,7 +50,7 @@ final class LagSampler implements Runnable {
             millis.recordValue(Math.min(millis.getHighestTrackableValue(), Math.round(worst[0])));
             entries.recordValue(Math.min(entries.getHighestTrackableValue(), Math.round(worst[1])));
             try {
-                Thread.sleep(EVERY.toMillis());
+                Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

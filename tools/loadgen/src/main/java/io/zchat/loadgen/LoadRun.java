@@ -58,7 +58,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
             threads.add(new Thread(driver, "loadgen-" + w));
         }
         DeliveryProbe delivery = new DeliveryProbe(properties, codec, clocks, clock);
-        LagSampler lag = new LagSampler(properties.metrics());
+        LagSampler lag = new LagSampler(properties.metrics(), properties.metricsEvery());
         Thread lagThread = new Thread(lag, "loadgen-lag");
         delivery.start();
         threads.forEach(Thread::start);

@@ -21,7 +21,8 @@ class WorkloadTest {
 
     private static LoadProperties properties(double publish, double message, double history) {
         return new LoadProperties("tcp://b", "tcp://p", 8, 2, 32, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 100, publish, message, history, 4, 16, 1, List.of(), Path.of("r.json"));
+                Duration.ofSeconds(1), 100, publish, message, history, 4, 16, 1, List.of(), Duration.ofSeconds(1),
+                Path.of("r.json"));
     }
 
     @Test
