@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -204,6 +205,34 @@ class PrometheusIT {
         }
         System.out.println("dashboard queries accepted by prometheus: " + checked);
         assertThat(checked).isPositive();
+    }
+
+    /** Actuator shows health, info and prometheus only; env, loggers, thread dumps and the rest need the ops profile. */
+    @Test
+    @Order(5)
+    void actuatorExposesOnlyHealthInfoAndPrometheusUnlessTheOpsProfileIsOn() throws Exception {
+        Set<String> exposed = Set.of("self", "health", "health-path", "info", "prometheus");
+        for (NodeProcess node : cluster.nodes()) {
+            List<String> links = new ArrayList<>();
+            JSON.readTree(node.get("/actuator")).path("_links").fieldNames().forEachRemaining(links::add);
+            assertThat(links).as(node.name()).contains("health", "info", "prometheus").isSubsetOf(exposed);
+            for (String hidden : List.of("/actuator/env", "/actuator/loggers", "/actuator/threaddump",
+                    "/actuator/beans", "/actuator/configprops", "/actuator/heapdump")) {
+                assertThat(status(node, hidden)).as(node.name() + " " + hidden).isEqualTo(404);
+            }
+        }
+        NodeProcess ops = cluster.startClient("ops-bot", "--spring.profiles.active=local,bot,ops");
+        try {
+            assertThat(status(ops, "/actuator/env")).isEqualTo(200);
+            assertThat(status(ops, "/actuator/loggers")).isEqualTo(200);
+        } finally {
+            ops.stop();
+        }
+    }
+
+    private static int status(NodeProcess node, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** Latest value of each series of an instant query, by its {@code node} label. */
