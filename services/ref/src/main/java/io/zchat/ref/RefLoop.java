@@ -109,6 +109,10 @@ public class RefLoop extends ZmqLoop {
         } catch (WireFormatException e) {
             messageLog.receivedInvalid(SERVER, frame.length, e.getMessage());
             reply = Replies.Status.error(e.getMessage());
+        } catch (RuntimeException e) {
+            // a REP socket that does not answer takes no further request: answer whatever happened
+            log.error("request of {} bytes could not be handled", frame.length, e);
+            reply = Replies.Status.error("internal error: " + e.getClass().getSimpleName());
         }
         Stamp stamp = clocks.stamp();
         rep.send(codec.encode(service, reply, stamp));

@@ -53,14 +53,15 @@ public final class MessageLog {
         return peer == null ? "" : peer + " ";
     }
 
+    /** Never throws: a frame that cannot be shown (say, nested deeper than the writer allows) is named, not shown. */
     private static String render(Object body) {
         if (body == null) {
             return "{}";
         }
         try {
             return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(body);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return "<cannot be shown: " + e.getClass().getSimpleName() + ">";
         }
     }
 }

@@ -425,7 +425,7 @@ public class ServerLoop extends ZmqLoop {
         Outcome outcome = body == null
                 ? Outcome.reply(Service.ERROR.wireName(), Replies.Status.error(
                 "expected one body frame after the envelope, got " + route.body().size()))
-                : handler.handle(body);
+                : handle(body);
         if (!outcome.needsOrdering()) {
             answerClient(route.envelope(), outcome.service(), outcome.reply(), started);
             return;
@@ -451,6 +451,17 @@ public class ServerLoop extends ZmqLoop {
             if (upstream != null && role == Role.FOLLOWER) {
                 toForward.add(write);
             }
+        }
+    }
+
+    /** A request that meets a bug here still gets an answer, and the rest of its group is served. */
+    private Outcome handle(byte[] body) {
+        try {
+            return handler.handle(body);
+        } catch (RuntimeException e) {
+            super.log.error("request of {} bytes could not be handled", body.length, e);
+            return Outcome.reply(Service.ERROR.wireName(),
+                    Replies.Status.error("internal error: " + e.getClass().getSimpleName()));
         }
     }
 
