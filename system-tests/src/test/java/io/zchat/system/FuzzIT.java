@@ -104,12 +104,39 @@ class FuzzIT {
     }
 
     /**
+     * Malformed replication messages at every server's peer endpoint. (Well-formed ones from a
+     * stranger are a question of authentication, which CURVE is to answer, not of bad input.)
+     */
+    @Test
+    void everyBadFrameAtAServersPeerEndpointIsAnswered() throws Exception {
+        for (String name : SERVERS) {
+            PeerFrameGenerator generator = new PeerFrameGenerator(new Random(SEED + name.hashCode()));
+            int answered = sendAndCollect(cluster.peerEndpoint(name), true, generator::next);
+            System.out.println("fuzz: " + FRAMES + " frames at " + name + "'s peer endpoint, " + answered + " answered");
+            assertThat(answered).as(name).isEqualTo(FRAMES);
+        }
+        try (ChatClient client = cluster.client()) {
+            assertThat(client.login("fuzz-carol").ok()).isTrue();
+            assertThat(client.publish("fuzz-carol", "general", "after the peer fuzz").isOk()).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(digests()).hasSize(1));
+    }
+
+    /**
      * Sends the frames from one DEALER (as a REQ would: an empty delimiter, then the body; with
      * {@code pipelined}, with a correlation frame first and many in flight) and counts the answers
      * whose body is a readable frame.
      */
     private static int sendAndCollect(String endpoint, boolean pipelined, Random random) throws Exception {
-        FrameGenerator generator = new FrameGenerator(random);
+        return sendAndCollect(endpoint, pipelined, new FrameGenerator(random)::next);
+    }
+
+    private interface Frames {
+        List<byte[]> next() throws IOException;
+    }
+
+    private static int sendAndCollect(String endpoint, boolean pipelined, Frames generator) throws Exception {
         Set<Long> answered = new HashSet<>();
         try (ZContext context = new ZContext()) {
             ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
@@ -199,6 +226,36 @@ class FuzzIT {
         return digests;
     }
 
+    /** Replication messages with missing or wrongly typed fields, and frames that are no message at all. */
+    static final class PeerFrameGenerator {
+        private final Random random;
+
+        PeerFrameGenerator(Random random) {
+            this.random = random;
+        }
+
+        List<byte[]> next() throws IOException {
+            return switch (random.nextInt(10)) {
+                case 0 -> List.of(FrameGenerator.bytes(random, 1 + random.nextInt(200)));
+                case 1 -> List.of(new byte[0]);
+                case 2 -> List.of(FrameGenerator.request("fetch", p -> p.packString("term").packArrayHeader(1)
+                        .packInt(1), 1), new byte[3]);
+                case 3 -> List.of(FrameGenerator.request("fetch", p -> { }, 0));
+                case 4 -> List.of(FrameGenerator.request("fetch", p -> p.packString("node").packString("x")
+                        .packString("term").packString("many"), 2));
+                case 5 -> List.of(FrameGenerator.request("forward", p -> p.packString("writes").packString("all"), 1));
+                case 6 -> List.of(FrameGenerator.request("forward", p -> p.packString("node").packString("x")
+                        .packString("term").packInt(1).packString("writes").packArrayHeader(1).packMapHeader(1)
+                        .packString("request").packInt(7), 3));
+                case 7 -> List.of(FrameGenerator.request("replica_status", p -> p.packString("term")
+                        .packMapHeader(0), 1));
+                case 8 -> List.of(FrameGenerator.request("no-such-peer-service", p -> p.packString("a").packNil(), 1));
+                default -> List.of(FrameGenerator.request("fetch", p -> p.packString("node").packMapHeader(1)
+                        .packString("node").packMapHeader(0), 1));
+            };
+        }
+    }
+
     /** Bodies of every kind of wrongness the contract can meet, and valid frames with a byte or two changed. */
     static final class FrameGenerator {
         private final Random random;
@@ -247,12 +304,16 @@ class FuzzIT {
         }
 
         private byte[] randomBytes(int length) {
+            return bytes(random, length);
+        }
+
+        static byte[] bytes(Random random, int length) {
             byte[] bytes = new byte[length];
             random.nextBytes(bytes);
             return bytes;
         }
 
-        private interface Fields {
+        interface Fields {
             void write(MessageBufferPacker packer) throws IOException;
         }
 
@@ -263,7 +324,7 @@ class FuzzIT {
         }
 
         /** {service, data: {fields}} with {@code count} data fields written by {@code fields}. */
-        private static byte[] request(String service, Fields fields, int count) throws IOException {
+        static byte[] request(String service, Fields fields, int count) throws IOException {
             return pack(p -> {
                 p.packMapHeader(2).packString("service").packString(service).packString("data").packMapHeader(count);
                 fields.write(p);

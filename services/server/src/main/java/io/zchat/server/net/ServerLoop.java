@@ -42,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The server's data path, on one thread that owns the log, the state and these sockets:
@@ -545,10 +547,13 @@ public class ServerLoop extends ZmqLoop {
         String service = request.service();
         try {
             switch (service) {
-                case ReplicaMessages.FETCH -> takeFetch(route, codec.body(request, ReplicaMessages.Fetch.class));
-                case ReplicaMessages.FORWARD -> takeForward(route, codec.body(request, ReplicaMessages.Forward.class));
-                case ReplicaMessages.STATUS -> reply(peers, route, service,
-                        status(codec.body(request, ReplicaMessages.StatusRequest.class)), PEER);
+                case ReplicaMessages.FETCH -> takeFetch(route, named(codec.body(request, ReplicaMessages.Fetch.class),
+                        ReplicaMessages.Fetch::node, ReplicaMessages.Fetch::term));
+                case ReplicaMessages.FORWARD -> takeForward(route, named(codec.body(request,
+                        ReplicaMessages.Forward.class), ReplicaMessages.Forward::node, ReplicaMessages.Forward::term));
+                case ReplicaMessages.STATUS -> reply(peers, route, service, status(named(codec.body(request,
+                        ReplicaMessages.StatusRequest.class), ReplicaMessages.StatusRequest::node,
+                        ReplicaMessages.StatusRequest::term)), PEER);
                 default -> {
                     Envelope envelope = codec.decode(body);
                     messageLog.received(PEER, envelope);
@@ -559,6 +564,18 @@ public class ServerLoop extends ZmqLoop {
         } catch (WireFormatException e) {
             reply(peers, route, service, Replies.Status.error(e.getMessage()), PEER);
         }
+    }
+
+    /**
+     * A replication message must say which server sent it (a missing name is an error, not a
+     * nameless peer); its term may be 0 (a new server that has not heard a coordinator yet), not less.
+     */
+    private static <T> T named(T message, Function<T, String> node, ToLongFunction<T> term) throws WireFormatException {
+        String name = node.apply(message);
+        if (name == null || name.isBlank() || term.applyAsLong(message) < 0) {
+            throw new WireFormatException("a replication message needs 'node' and a 'term' of at least 0");
+        }
+        return message;
     }
 
     /** Adopts a proposed term (so an older coordinator's entries are refused from now on) and tells how far the log goes. */
