@@ -8,13 +8,11 @@ import java.util.Arrays;
  * ({@link WireCodec#body(Frame, Class)}) or passed on as it came ({@link #data()}).
  */
 public record Frame(byte[] bytes, String service, int dataOffset, int dataLength, Stamp stamp) {
+    /** An empty MessagePack map: the data of a frame that has none. */
+    static final byte[] EMPTY_MAP = {(byte) 0x80};
 
     /** The data map's bytes (an empty map when the frame had none). */
     public byte[] data() {
-        return dataLength == 0 ? new byte[] {(byte) 0x80} : Arrays.copyOfRange(bytes, dataOffset, dataOffset + dataLength);
-    }
-
-    public long clock() {
-        return stamp.clock();
+        return dataLength == 0 ? EMPTY_MAP.clone() : Arrays.copyOfRange(bytes, dataOffset, dataOffset + dataLength);
     }
 }

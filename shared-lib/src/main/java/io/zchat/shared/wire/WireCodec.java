@@ -38,7 +38,6 @@ public final class WireCodec {
     private static final String TIMESTAMP = "timestamp";
     private static final String CLOCK = "clock";
 
-    private static final byte[] EMPTY_MAP = {(byte) 0x80};
     /** Sized for the frame at hand: the default 8 KB first buffer would be most of a request's garbage. */
     private static final MessagePack.PackerConfig FRAME_PACKER = new MessagePack.PackerConfig().withBufferSize(512);
 
@@ -117,7 +116,7 @@ public final class WireCodec {
     /** Binds a frame's data map to the record of its service. */
     public <T> T body(Frame frame, Class<T> type) throws WireFormatException {
         if (frame.dataLength() == 0) {
-            return bodyOf(EMPTY_MAP, type, frame.service());
+            return bodyOf(Frame.EMPTY_MAP, type, frame.service());
         }
         try {
             return mapper.readValue(frame.bytes(), frame.dataOffset(), frame.dataLength(), type);
@@ -172,7 +171,7 @@ public final class WireCodec {
             return encodeAsTree(service, body, stamp);
         }
         try {
-            byte[] data = body == null ? EMPTY_MAP : mapper.writeValueAsBytes(body);
+            byte[] data = body == null ? Frame.EMPTY_MAP : mapper.writeValueAsBytes(body);
             MessageMapHeader header = MessageMapHeader.of(data);
             if (header == null) {
                 return encodeAsTree(service, body, stamp);

@@ -16,12 +16,4 @@ public final class WriteErrors {
     public static Object success(Service service) {
         return service == Service.PUBLISH || service == Service.MESSAGE ? Replies.Ack.ok() : Replies.Status.success();
     }
-
-    /** The error text of a reply made by {@link #reply}. */
-    public static String text(Object reply) {
-        if (reply instanceof Replies.Ack ack) {
-            return ack.message();
-        }
-        return reply instanceof Replies.Status status ? status.description() : String.valueOf(reply);
-    }
 }

@@ -206,8 +206,8 @@ public final class ReplicationLog implements Closeable {
         if (recentEntries.holds(seq)) {
             return recentEntries.get(seq).id();
         }
-        if (seq > durableSeq) {
-            // appended in this group, which outgrew the entries kept in memory: let the OS have
+        if (seq > durableSeq && !recent.holds(seq)) {
+            // appended in this group, which outgrew the lines kept in memory: let the OS have
             // the group's lines now (durability still waits for flush) so they can be read back
             try {
                 file.flush();
@@ -215,26 +215,9 @@ public final class ReplicationLog implements Closeable {
                 throw new UncheckedIOException(e);
             }
         }
-        LogEntry entry = entryInFile(seq);
+        List<byte[]> line = read(seq - 1, 1, Integer.MAX_VALUE, lastSeq);
+        LogEntry entry = line.isEmpty() ? null : parse(line.get(0));
         return entry == null ? null : entry.id();
-    }
-
-    private LogEntry entryInFile(long seq) {
-        int slot = (int) ((seq - 1) / INDEX_EVERY);
-        long[] at = {slot * (long) INDEX_EVERY};
-        LogEntry[] found = {null};
-        try {
-            file.readFrom(offsets[slot], (line, offset) -> {
-                if (++at[0] < seq) {
-                    return true;
-                }
-                found[0] = parse(line);
-                return false;
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return found[0];
     }
 
     /** The term of the entry at {@code seq} (0 for seq 0, -1 when the log does not reach it). */

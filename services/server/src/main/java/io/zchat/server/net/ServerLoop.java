@@ -691,7 +691,7 @@ public class ServerLoop extends ZmqLoop {
         }
         Sequencer.Decision decision = order(service, body, write.fid());
         if (decision.refusal() != null) {
-            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), WriteErrors.text(decision.refusal())));
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), decision.problem()));
             return;
         }
         long seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();

@@ -19,18 +19,26 @@ public final class Sequencer {
     private Sequencer() {
     }
 
-    /** What ordering decided: a new entry, an earlier seq for a retry, or a refusal with its reply. */
-    public record Decision(LogEntry entry, long existingSeq, Object refusal) {
+    /**
+     * What ordering decided: a new entry, an earlier seq for a retry, or a refusal: the rule the
+     * write broke ({@code problem}), which a forwarded write carries back as text.
+     */
+    public record Decision(LogEntry entry, long existingSeq, Service service, String problem) {
         static Decision entry(LogEntry entry) {
-            return new Decision(entry, 0, null);
+            return new Decision(entry, 0, null, null);
         }
 
         static Decision retry(long seq) {
-            return new Decision(null, seq, null);
+            return new Decision(null, seq, null, null);
         }
 
-        static Decision refused(Object reply) {
-            return new Decision(null, 0, reply);
+        static Decision refused(Service service, String problem) {
+            return new Decision(null, 0, service, problem);
+        }
+
+        /** The client's error reply for a refusal; null otherwise. */
+        public Object refusal() {
+            return problem == null ? null : WriteErrors.reply(service, problem);
         }
     }
 
@@ -46,7 +54,7 @@ public final class Sequencer {
                 Requests.Login r = (Requests.Login) request;
                 Optional<String> problem = state.loginProblem(r.user());
                 if (problem.isPresent()) {
-                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                    return Decision.refused(service, problem.get());
                 }
                 Stamp s = clocks.stamp();
                 return Decision.entry(LogEntry.login(seq, term, id, r.user(), s.timestamp(), s.clock()));
@@ -55,7 +63,7 @@ public final class Sequencer {
                 Requests.Channel r = (Requests.Channel) request;
                 Optional<String> problem = state.channelProblem(r.channel());
                 if (problem.isPresent()) {
-                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                    return Decision.refused(service, problem.get());
                 }
                 Stamp s = clocks.stamp();
                 return Decision.entry(LogEntry.channel(seq, term, id, r.channel(), s.timestamp(), s.clock()));
@@ -64,7 +72,7 @@ public final class Sequencer {
                 Requests.Publish r = (Requests.Publish) request;
                 Optional<String> problem = state.postProblem(r);
                 if (problem.isPresent()) {
-                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                    return Decision.refused(service, problem.get());
                 }
                 Stamp s = clocks.stamp();
                 return Decision.entry(LogEntry.post(seq, term, id, r.user(), r.channel(), r.message(),
@@ -74,7 +82,7 @@ public final class Sequencer {
                 Requests.Message r = (Requests.Message) request;
                 Optional<String> problem = state.directProblem(r);
                 if (problem.isPresent()) {
-                    return Decision.refused(WriteErrors.reply(service, problem.get()));
+                    return Decision.refused(service, problem.get());
                 }
                 Stamp s = clocks.stamp();
                 return Decision.entry(LogEntry.direct(seq, term, id, r.src(), r.dst(), r.message(),

@@ -342,6 +342,20 @@ class ReplicationLogTest {
     }
 
     @Test
+    void idAtFindsEveryAppendedEntryFromMemoryTheFileOrAGroupNotYetDurable() throws IOException {
+        ReplicationLog log = open();
+        append(log, 1, 20, 1);
+        log.flush();
+        append(log, 21, 30, 1);
+        for (long seq = 1; seq <= 30; seq++) {
+            assertThat(log.idAt(seq)).as("seq %d", seq).isEqualTo(entry(seq, 1).id());
+        }
+        assertThat(log.idAt(0)).isNull();
+        assertThat(log.idAt(31)).isNull();
+        assertThat(log.durableSeq()).as("reading back does not make a group durable").isEqualTo(20);
+    }
+
+    @Test
     void readIsBoundedByMaxBytesButGivesAtLeastOneLine() throws IOException {
         ReplicationLog log = open();
         List<byte[]> all = append(log, 1, 300, 1);
