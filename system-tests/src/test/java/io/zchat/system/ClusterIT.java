@@ -59,12 +59,7 @@ class ClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("cluster").startInfrastructure();
-        for (String name : NAMES) {
-            cluster.launchServer(name, SKEWED);
-        }
-        for (String name : NAMES) {
-            cluster.server(name).awaitReady();
-        }
+        cluster.startServers(NAMES, SKEWED);
     }
 
     @AfterAll

@@ -40,12 +40,7 @@ class DashboardMetricsIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("dashboard").startInfrastructure();
-        for (String name : NAMES) {
-            cluster.launchServer(name);
-        }
-        for (String name : NAMES) {
-            cluster.server(name).awaitReady();
-        }
+        cluster.startServers(NAMES);
         // requests of several services, so that the request timers exist on the servers
         try (ChatClient client = cluster.client()) {
             for (int i = 0; i < 6; i++) {

@@ -53,12 +53,7 @@ class FuzzIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("fuzz").startInfrastructure();
-        for (String name : SERVERS) {
-            cluster.launchServer(name);
-        }
-        for (String name : SERVERS) {
-            cluster.server(name).awaitReady();
-        }
+        cluster.startServers(SERVERS);
     }
 
     @AfterAll

@@ -60,12 +60,7 @@ class PrometheusIT {
     static void startClusterAndPrometheus() throws Exception {
         assertThat(BINARY).as("Prometheus binary (Debian package prometheus; .ci/run installs it)").isExecutable();
         cluster = new LocalCluster("prometheus").startInfrastructure();
-        for (String name : NAMES) {
-            cluster.launchServer(name);
-        }
-        for (String name : NAMES) {
-            cluster.server(name).awaitReady();
-        }
+        cluster.startServers(NAMES);
         try (ChatClient client = cluster.client()) {
             assertThat(client.login("prom-1").ok()).isTrue();
             client.publish("prom-1", "general", "scraped");

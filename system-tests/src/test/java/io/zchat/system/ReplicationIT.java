@@ -54,12 +54,7 @@ class ReplicationIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("replication").startInfrastructure();
-        for (String name : NAMES) {
-            cluster.launchServer(name);
-        }
-        for (String name : NAMES) {
-            cluster.server(name).awaitReady();
-        }
+        cluster.startServers(NAMES);
         try (ChatClient client = cluster.client()) {
             for (int w = 0; w < WRITERS; w++) {
                 assertThat(client.login("writer-" + w).ok()).isTrue();

@@ -86,6 +86,19 @@ public final class LocalCluster implements AutoCloseable {
         return launchServer(name, extraArgs).awaitReady();
     }
 
+    /**
+     * Starts servers together (a server is ready only once a quorum is up, so one by one would
+     * wait on itself), then waits until every one is ready.
+     */
+    public void startServers(List<String> names, String... extraArgs) throws IOException, InterruptedException {
+        for (String name : names) {
+            launchServer(name, extraArgs);
+        }
+        for (String name : names) {
+            servers.get(name).awaitReady();
+        }
+    }
+
     /** Starts server {@code name} without waiting for it to be ready. */
     public NodeProcess launchServer(String name, String... extraArgs) throws IOException {
         int httpPort = serverHttpPorts.computeIfAbsent(name, n -> FreePorts.next());
