@@ -6,6 +6,7 @@ import io.zchat.shared.config.Endpoints;
 import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.OverflowCountingPublisher;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
 import org.springframework.stereotype.Component;
@@ -13,10 +14,13 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * XSUB (publishers) to XPUB (subscribers) for publications, and XPUB to XSUB for subscriptions.
- * XPUB never blocks: a subscriber over its high-water mark loses publications instead.
+ * XPUB never blocks: a subscriber over its high-water mark loses publications instead, and each
+ * such overflow is counted, so one stalled subscriber neither holds up the others nor grows memory.
  */
 @Component
 public class ProxyLoop extends ZmqLoop {
@@ -28,19 +32,27 @@ public class ProxyLoop extends ZmqLoop {
     private final Counter publications;
     private final Counter subscribes;
     private final Counter unsubscribes;
+    private final Counter overflows;
+    private final SubscriberSettings subscribers;
+    private final List<byte[]> frames = new ArrayList<>(2);
     private ZMQ.Socket xsub;
     private ZMQ.Socket xpub;
+    private OverflowCountingPublisher publisher;
 
-    public ProxyLoop(Endpoints.Proxy endpoints, ZmqSettings zmq, WireCodec codec, MessageLog messageLog,
-                     MeterRegistry registry) {
+    public ProxyLoop(Endpoints.Proxy endpoints, SubscriberSettings subscribers, ZmqSettings zmq, WireCodec codec,
+                     MessageLog messageLog, MeterRegistry registry) {
         super("proxy-loop", zmq);
         this.endpoints = endpoints;
+        this.subscribers = subscribers;
         this.codec = codec;
         this.messageLog = messageLog;
         this.publications = Counter.builder("chat.proxy.publications")
                 .description("publications forwarded to subscribers").register(registry);
         this.subscribes = subscriptions(registry, "subscribe");
         this.unsubscribes = subscriptions(registry, "unsubscribe");
+        this.overflows = Counter.builder("chat.proxy.subscriber.overflows")
+                .description("times a subscriber's queue was full: it loses publications until it has drained to half")
+                .register(registry);
     }
 
     private static Counter subscriptions(MeterRegistry registry, String kind) {
@@ -52,13 +64,16 @@ public class ProxyLoop extends ZmqLoop {
     protected void open() {
         xsub = socket(SocketType.XSUB);
         xpub = socket(SocketType.XPUB);
+        xpub.setSndHWM(subscribers.highWater());
+        publisher = new OverflowCountingPublisher(xpub, overflows::increment);
         String in = Endpoints.bindAddress(endpoints.xsub());
         String out = Endpoints.bindAddress(endpoints.xpub());
         xsub.bind(in);
         xpub.bind(out);
         whenReadable(xsub, this::forwardPublications);
         whenReadable(xpub, this::forwardSubscriptions);
-        log.info("XSUB on {} | XPUB on {}", in, out);
+        log.info("XSUB on {} | XPUB on {} (up to {} publications queued per subscriber)", in, out,
+                subscribers.highWater());
     }
 
     private void forwardPublications() {
@@ -67,17 +82,15 @@ public class ProxyLoop extends ZmqLoop {
             if (topic == null) {
                 return;
             }
-            byte[] frame = topic;
-            boolean more = xsub.hasReceiveMore();
-            xpub.send(frame, more ? ZMQ.SNDMORE : 0);
-            while (more) {
-                frame = xsub.recv();
-                more = xsub.hasReceiveMore();
-                xpub.send(frame, more ? ZMQ.SNDMORE : 0);
+            frames.clear();
+            frames.add(topic);
+            while (xsub.hasReceiveMore()) {
+                frames.add(xsub.recv());
             }
+            publisher.send(frames);
             publications.increment();
-            if (messageLog.enabled() && frame != topic) {
-                logPublication(new String(topic, StandardCharsets.UTF_8), frame);
+            if (messageLog.enabled() && frames.size() > 1) {
+                logPublication(new String(topic, StandardCharsets.UTF_8), frames.get(frames.size() - 1));
             }
         }
     }

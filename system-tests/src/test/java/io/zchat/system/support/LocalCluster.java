@@ -41,6 +41,8 @@ public final class LocalCluster implements AutoCloseable {
     private final List<NodeProcess> clientProcesses = new ArrayList<>();
     private NodeProcess ref;
     private int refHttpPort;
+    private int brokerHttpPort;
+    private int proxyHttpPort;
     private NodeProcess broker;
     private NodeProcess proxy;
 
@@ -53,14 +55,46 @@ public final class LocalCluster implements AutoCloseable {
     /** Ref, broker and proxy: what servers and clients need. */
     public LocalCluster startInfrastructure() throws IOException, InterruptedException {
         ref = startRef();
-        broker = new NodeProcess("broker", "broker", FreePorts.next(), List.of(
-                "--chat.broker.frontend=" + tcp(frontend), "--chat.broker.backend=" + tcp(backend)), logs()).start();
-        proxy = new NodeProcess("proxy", "proxy", FreePorts.next(), List.of(
-                "--chat.proxy.xsub=" + tcp(xsub), "--chat.proxy.xpub=" + tcp(xpub)), logs()).start();
+        startBroker();
+        startProxy();
         ref.awaitReady();
         broker.awaitReady();
         proxy.awaitReady();
         return this;
+    }
+
+    /** Starts (or restarts, on the same ports) the broker, without waiting for it to be ready. */
+    public NodeProcess startBroker() throws IOException {
+        if (brokerHttpPort == 0) {
+            brokerHttpPort = FreePorts.next();
+        }
+        broker = new NodeProcess("broker", "broker", brokerHttpPort, List.of(
+                "--chat.broker.frontend=" + tcp(frontend), "--chat.broker.backend=" + tcp(backend)), logs()).start();
+        return broker;
+    }
+
+    /** Starts (or restarts, on the same ports) the proxy, without waiting for it to be ready. */
+    public NodeProcess startProxy(String... extraArgs) throws IOException {
+        if (proxyHttpPort == 0) {
+            proxyHttpPort = FreePorts.next();
+        }
+        List<String> args = new ArrayList<>(List.of("--chat.proxy.xsub=" + tcp(xsub), "--chat.proxy.xpub=" + tcp(xpub)));
+        args.addAll(List.of(extraArgs));
+        proxy = new NodeProcess("proxy", "proxy", proxyHttpPort, args, logs()).start();
+        return proxy;
+    }
+
+    public NodeProcess broker() {
+        return broker;
+    }
+
+    public NodeProcess proxy() {
+        return proxy;
+    }
+
+    /** The proxy's publisher endpoint. */
+    public String xsubEndpoint() {
+        return tcp(xsub);
     }
 
     /** Starts (or restarts, on the same data directory and ports) the reference service. */

@@ -28,6 +28,7 @@ import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.OverflowCountingPublisher;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
 import org.springframework.stereotype.Component;
@@ -88,6 +89,7 @@ public class ServerLoop extends ZmqLoop {
     private final Counter busyRefusals;
     private final Counter sendsDropped;
     private final Counter gaps;
+    private final Counter publicationOverflows;
     private final RequestTimers timers;
     private final PeerServices peerServices;
     private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
@@ -153,6 +155,9 @@ public class ServerLoop extends ZmqLoop {
                 .description("writes refused because too many were waiting for replication").register(registry);
         this.sendsDropped = Counter.builder("chat.sends.dropped")
                 .description("messages not sent because the peer's queue was full; its retry makes up for it")
+                .register(registry);
+        this.publicationOverflows = Counter.builder("chat.publications.overflows")
+                .description("times the proxy was a high-water mark behind and publications were lost")
                 .register(registry);
         this.gaps = Counter.builder("chat.replication.gaps")
                 .description("fetch answers that did not continue this server's log").register(registry);
@@ -299,7 +304,8 @@ public class ServerLoop extends ZmqLoop {
         clients.connect(broker.backend());
         ZMQ.Socket pub = socket(SocketType.PUB);
         pub.connect(proxy.xsub());
-        publisher = new EntryPublisher(pub, codec, messageLog);
+        publisher = new EntryPublisher(new OverflowCountingPublisher(pub, publicationOverflows::increment), codec,
+                messageLog);
         peers = socket(SocketType.ROUTER);
         peers.bind("tcp://*:" + cluster.peer().port());
         whenReadable(clients, this::serveClients);
