@@ -1,12 +1,14 @@
 package io.zchat.system;
 
 import io.zchat.shared.client.ChatClient;
+import io.zchat.shared.client.RequestFailedException;
 import io.zchat.shared.wire.Envelope;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,17 +29,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Seeded random and mutated frames, a few thousand of them, at the servers' client side (through
- * the broker) and at ref: every one gets an answer (an "erro" with a description for what is not
+ * the broker), at their peer endpoints, at ref and at the proxy, and frames over the size limit: every one gets an answer (an "erro" with a description for what is not
  * a valid request), no loop dies, valid traffic works afterwards, and every server's files end
  * readable and byte-identical.
  */
@@ -48,6 +56,7 @@ class FuzzIT {
     private static final Duration ANSWERS_WITHIN = Duration.ofSeconds(60);
     private static final List<String> SERVERS = List.of("server-1", "server-2", "server-3");
     private static final WireCodec CODEC = new WireCodec();
+    private static final byte[] FUZZ_TOPIC = "fuzz:".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -116,6 +125,214 @@ class FuzzIT {
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(digests()).hasSize(1));
+    }
+
+    /**
+     * A frame over chat.zmq.max-message-size (1 MB here) at every listening socket: ZeroMQ drops it
+     * with the connection, the node counts the closed connection and keeps serving; the client
+     * library refuses to send such a request at all, with the reason, instead of timing out.
+     */
+    @Test
+    void oversizedFramesAreDroppedWithTheirConnectionAndCounted() throws Exception {
+        byte[] oversized = new byte[2 * 1024 * 1024];
+        Map<String, NodeProcess> targets = new LinkedHashMap<>();
+        targets.put("frontend", cluster.broker());
+        targets.put("ref", cluster.ref());
+        targets.put("peers", cluster.server("server-1"));
+        Map<String, String> endpoints = Map.of("frontend", cluster.brokerEndpoint(), "ref", cluster.refEndpoint(),
+                "peers", cluster.peerEndpoint("server-1"));
+        for (Map.Entry<String, NodeProcess> target : targets.entrySet()) {
+            String socket = target.getKey();
+            double before = closedConnections(target.getValue(), socket);
+            try (ZContext context = new ZContext()) {
+                ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
+                dealer.setLinger(0);
+                dealer.setReceiveTimeOut(1_000);
+                dealer.connect(endpoints.get(socket));
+                dealer.sendMore(new byte[0]);
+                dealer.send(oversized);
+                assertThat(dealer.recv()).as("an answer to an oversized frame at " + socket).isNull();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(closedConnections(target.getValue(), socket)).as(socket).isGreaterThan(before));
+            System.out.println("oversized frame at " + socket + ": dropped, closed connections "
+                    + before + " -> " + closedConnections(target.getValue(), socket));
+        }
+        double proxyBefore = closedConnections(cluster.proxy(), "xpub");
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket xsub = context.createSocket(SocketType.XSUB);
+            xsub.setLinger(0);
+            xsub.connect(cluster.xpubEndpoint());
+            // a frame that is neither a subscription (1) nor an unsubscription (0) goes upstream as
+            // it is; an XSUB drops what it sends before it is connected, so it is sent until one arrives
+            byte[] subscription = oversized.clone();
+            subscription[0] = 2;
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                xsub.send(subscription, ZMQ.DONTWAIT);
+                assertThat(closedConnections(cluster.proxy(), "xpub")).isGreaterThan(proxyBefore);
+            });
+        }
+
+        try (ChatClient client = cluster.client()) {
+            assertThat(client.login("fuzz-dan").ok()).isTrue();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> client.publish("fuzz-dan", "general", "x".repeat(1_100_000)))
+                    .isInstanceOf(RequestFailedException.class).hasMessageContaining("chat.zmq.max-message-size");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused before any timeout")
+                    .isLessThan(Duration.ofSeconds(2));
+            assertThat(client.publish("fuzz-dan", "general", "after the oversized frames").isOk()).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(cluster.ref().get("/actuator/health/readiness")).contains("\"UP\""));
+    }
+
+    /**
+     * Random and mutated publications (any number of frames, empty ones, bodies that are not
+     * MessagePack) into the proxy's XSUB, and random subscription frames into its XPUB: the proxy
+     * forwards every publication as it came, and still delivers a valid one afterwards.
+     */
+    @Test
+    void everyBadFrameAtTheProxyIsForwardedAndTheProxyKeepsWorking() throws Exception {
+        Random random = new Random(SEED + 2);
+        FrameGenerator bodies = new FrameGenerator(random);
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket everything = context.createSocket(SocketType.SUB);
+            everything.setLinger(0);
+            everything.setRcvHWM(FRAMES * 2);
+            everything.connect(cluster.xpubEndpoint());
+            everything.subscribe(FUZZ_TOPIC);
+            ZMQ.Socket pub = context.createSocket(SocketType.PUB);
+            pub.setLinger(0);
+            pub.setSndHWM(FRAMES * 2);
+            pub.connect(cluster.xsubEndpoint());
+            awaitDelivery(pub, everything);
+
+            ZMQ.Socket subscriptions = context.createSocket(SocketType.XSUB);
+            subscriptions.setLinger(0);
+            subscriptions.connect(cluster.xpubEndpoint());
+            for (int i = 0; i < FRAMES; i++) {
+                byte[] frame = FrameGenerator.bytes(random, random.nextInt(40));
+                subscriptions.send(frame);
+            }
+
+            int delivered = 0;
+            long deadline = System.nanoTime() + ANSWERS_WITHIN.toNanos();
+            everything.setReceiveTimeOut(100);
+            for (int i = 0; i < FRAMES; i++) {
+                List<byte[]> frames = new ArrayList<>();
+                int count = 1 + random.nextInt(4);
+                // the first frame is the topic: after the prefix that keeps the servers' own publications out, anything
+                ByteBuffer topic = ByteBuffer.allocate(FUZZ_TOPIC.length + 20).put(FUZZ_TOPIC);
+                topic.put(FrameGenerator.bytes(random, random.nextInt(20)));
+                frames.add(java.util.Arrays.copyOf(topic.array(), topic.position()));
+                for (int f = 1; f < count; f++) {
+                    frames.add(random.nextBoolean() ? bodies.next().get(0) : FrameGenerator.bytes(random,
+                            random.nextInt(30)));
+                }
+                for (int f = 0; f < count; f++) {
+                    pub.send(frames.get(f), f < count - 1 ? ZMQ.SNDMORE : 0);
+                }
+                if (i % 100 == 99) {
+                    delivered += drainMessages(everything, ZMQ.DONTWAIT);
+                }
+            }
+            while (delivered < FRAMES && System.nanoTime() < deadline) {
+                delivered += drainMessages(everything, 0);
+            }
+            System.out.println("fuzz: " + FRAMES + " random publications through the proxy, " + delivered
+                    + " delivered; " + FRAMES + " random subscription frames at its XPUB");
+            assertThat(delivered).isEqualTo(FRAMES);
+        }
+        List<String> heard = new CopyOnWriteArrayList<>();
+        cluster.subscriber("fuzz-sub", p -> heard.add(p.envelope().data().path("message").asText()))
+                .subscribe("general");
+        try (ChatClient client = cluster.client()) {
+            assertThat(client.login("fuzz-fay").ok()).isTrue();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                assertThat(client.publish("fuzz-fay", "general", "after the proxy fuzz").isOk()).isTrue();
+                assertThat(heard).contains("after the proxy fuzz");
+            });
+        }
+        assertThat(cluster.proxy().readiness()).isEqualTo(200);
+    }
+
+    /**
+     * A subscription to a 100 KB topic, well under the size limit: JeroMQ keeps subscriptions in a
+     * trie it walks recursively, one call per byte, so such a topic would overflow the stack of the
+     * thread that reads it. The proxy takes subscriptions only as long as a topic can be, and drops
+     * (and counts) the connection of a subscriber that sends a longer one.
+     */
+    @Test
+    void aSubscriptionToAHugeTopicDoesNotStopTheProxy() throws Exception {
+        double before = closedConnections(cluster.proxy(), "xpub");
+        byte[] subscription = new byte[100_000];
+        java.util.Arrays.fill(subscription, (byte) 'a');
+        subscription[0] = 1;
+        Throwable[] failure = new Throwable[1];
+        // this side's XSUB keeps its own subscriptions in the same kind of trie: a thread with room for it
+        Thread sender = new Thread(null, () -> {
+            try (ZContext context = new ZContext()) {
+                ZMQ.Socket xsub = context.createSocket(SocketType.XSUB);
+                xsub.setLinger(0);
+                xsub.connect(cluster.xpubEndpoint());
+                // sent from this thread (Awaitility would poll on its own): until the proxy has seen one
+                for (int attempt = 0; attempt < 50 && closedConnections(cluster.proxy(), "xpub") <= before; attempt++) {
+                    xsub.send(subscription, ZMQ.DONTWAIT);
+                    Thread.sleep(200);
+                }
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "huge-subscription", 256L * 1024 * 1024);
+        sender.start();
+        sender.join(30_000);
+        assertThat(failure[0]).isNull();
+        assertThat(closedConnections(cluster.proxy(), "xpub")).as("the subscriber's connection, dropped")
+                .isGreaterThan(before);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(cluster.proxy().get("/actuator/health/readiness")).contains("\"UP\""));
+        List<String> heard = new CopyOnWriteArrayList<>();
+        cluster.subscriber("fuzz-sub-2", p -> heard.add(p.envelope().data().path("message").asText()))
+                .subscribe("general");
+        try (ChatClient client = cluster.client()) {
+            assertThat(client.login("fuzz-gil").ok()).isTrue();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                assertThat(client.publish("fuzz-gil", "general", "after the huge subscription").isOk()).isTrue();
+                assertThat(heard).contains("after the huge subscription");
+            });
+        }
+    }
+
+    /** Sends probes until the subscriber hears one (its subscription has reached the publisher), then drains. */
+    private static void awaitDelivery(ZMQ.Socket pub, ZMQ.Socket sub) throws InterruptedException {
+        sub.setReceiveTimeOut(50);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            pub.send(FUZZ_TOPIC);
+            if (sub.recv() != null) {
+                Thread.sleep(100);
+                drainMessages(sub, ZMQ.DONTWAIT);
+                return;
+            }
+        }
+        throw new AssertionError("the subscription did not reach the publisher through the proxy");
+    }
+
+    /** Receives whole messages until none is waiting (or, with flags 0, one receive timeout passes). */
+    private static int drainMessages(ZMQ.Socket sub, int flags) {
+        int messages = 0;
+        while (sub.recv(messages == 0 ? flags : ZMQ.DONTWAIT) != null) {
+            while (sub.hasReceiveMore()) {
+                sub.recv();
+            }
+            messages++;
+        }
+        return messages;
+    }
+
+    private static double closedConnections(NodeProcess node, String socket) throws Exception {
+        Matcher m = Pattern.compile("(?m)^chat_zmq_connections_closed_total\\{[^}]*socket=\"" + socket
+                + "\"[^}]*\\} (\\S+)$").matcher(node.get("/actuator/prometheus"));
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     /**

@@ -28,6 +28,8 @@ public class BrokerLoop extends ZmqLoop {
     private final Counter replies;
     private final Counter requestsDropped;
     private final Counter repliesDropped;
+    private final Counter clientsClosed;
+    private final Counter serversClosed;
     private ZMQ.Socket frontend;
     private ZMQ.Socket backend;
 
@@ -41,6 +43,8 @@ public class BrokerLoop extends ZmqLoop {
         this.replies = forwarded(registry, "reply");
         this.requestsDropped = dropped(registry, "request");
         this.repliesDropped = dropped(registry, "reply");
+        this.clientsClosed = closedConnections(registry, "frontend");
+        this.serversClosed = closedConnections(registry, "backend");
     }
 
     private static Counter forwarded(MeterRegistry registry, String direction) {
@@ -62,6 +66,8 @@ public class BrokerLoop extends ZmqLoop {
         String back = Endpoints.bindAddress(endpoints.backend());
         frontend.bind(front);
         backend.bind(back);
+        countClosedConnections(frontend, clientsClosed);
+        countClosedConnections(backend, serversClosed);
         whenReadable(frontend, () -> relay(frontend, backend, requests, requestsDropped, "client->server"));
         whenReadable(backend, () -> relay(backend, frontend, replies, repliesDropped, "server->client"));
         log.info("ROUTER on {} | DEALER on {}", front, back);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zchat.shared.config.Endpoints;
 import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.names.NameRules;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.OverflowCountingPublisher;
@@ -25,6 +26,13 @@ import java.util.List;
 @Component
 public class ProxyLoop extends ZmqLoop {
     private static final int BUDGET = 1024;
+    /**
+     * The longest subscription frame a subscriber may send: a topic is a channel or user name (at
+     * most {@value NameRules#MAX_LENGTH} characters). JeroMQ keeps subscriptions in a trie it walks
+     * with one recursive call per byte, so a topic of some 10 KB would overflow the stack of the
+     * loop thread and stop the proxy; longer frames are dropped by ZeroMQ with their connection.
+     */
+    static final int MAX_SUBSCRIPTION = 1024;
 
     private final Endpoints.Proxy endpoints;
     private final WireCodec codec;
@@ -33,6 +41,8 @@ public class ProxyLoop extends ZmqLoop {
     private final Counter subscribes;
     private final Counter unsubscribes;
     private final Counter overflows;
+    private final Counter publishersClosed;
+    private final Counter subscribersClosed;
     private final SubscriberSettings subscribers;
     private final List<byte[]> frames = new ArrayList<>(2);
     private ZMQ.Socket xsub;
@@ -53,6 +63,8 @@ public class ProxyLoop extends ZmqLoop {
         this.overflows = Counter.builder("chat.proxy.subscriber.overflows")
                 .description("times a subscriber's queue was full: it loses publications until it has drained to half")
                 .register(registry);
+        this.publishersClosed = closedConnections(registry, "xsub");
+        this.subscribersClosed = closedConnections(registry, "xpub");
     }
 
     private static Counter subscriptions(MeterRegistry registry, String kind) {
@@ -65,11 +77,14 @@ public class ProxyLoop extends ZmqLoop {
         xsub = socket(SocketType.XSUB);
         xpub = socket(SocketType.XPUB);
         xpub.setSndHWM(subscribers.highWater());
+        xpub.setMaxMsgSize(MAX_SUBSCRIPTION);
         publisher = new OverflowCountingPublisher(xpub, overflows::increment);
         String in = Endpoints.bindAddress(endpoints.xsub());
         String out = Endpoints.bindAddress(endpoints.xpub());
         xsub.bind(in);
         xpub.bind(out);
+        countClosedConnections(xsub, publishersClosed);
+        countClosedConnections(xpub, subscribersClosed);
         whenReadable(xsub, this::forwardPublications);
         whenReadable(xpub, this::forwardSubscriptions);
         log.info("XSUB on {} | XPUB on {} (up to {} publications queued per subscriber)", in, out,

@@ -1,5 +1,6 @@
 package io.zchat.ref;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zchat.shared.clock.Clocks;
@@ -40,6 +41,7 @@ public class RefLoop extends ZmqLoop {
     private final MessageLog messageLog;
     private final AtomicReference<List<ServerDirectory.Server>> snapshot = new AtomicReference<>(List.of());
     private final AtomicReference<List<Replies.ServerInfo>> aliveSnapshot = new AtomicReference<>(List.of());
+    private final Counter closed;
     private long lastSave;
     private ZMQ.Socket rep;
 
@@ -56,6 +58,7 @@ public class RefLoop extends ZmqLoop {
                 .description("servers that beat within the heartbeat timeout").register(registry);
         Gauge.builder("chat.ref.servers.known", snapshot, s -> s.get().size())
                 .description("servers that ever registered").register(registry);
+        this.closed = closedConnections(registry, "ref");
     }
 
     /** What health shows: every known server, and those alive now. */
@@ -72,6 +75,7 @@ public class RefLoop extends ZmqLoop {
         rep = socket(SocketType.REP);
         String bind = Endpoints.bindAddress(properties.ref().endpoint());
         rep.bind(bind);
+        countClosedConnections(rep, closed);
         whenReadable(rep, this::serve);
         publishSnapshot();
         log.info("listening on {} (heartbeat timeout {}, {} known servers)", bind,

@@ -48,15 +48,21 @@ public final class LazyPirate implements AutoCloseable {
         int attempts = retries + 1;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             Stamp stamp = clocks.stamp();
-            socket.send(codec.encode(service, body, stamp));
+            byte[] frame = codec.encode(service, body, stamp);
+            if (frame.length > zmq.maxMessageSize().toBytes()) {
+                // the receiving end would drop it and the connection: say so now instead of timing out
+                throw new RequestFailedException(service + ": request of " + frame.length + " bytes is over the "
+                        + zmq.maxMessageSize().toBytes() + "-byte limit (chat.zmq.max-message-size); not sent");
+            }
+            socket.send(frame);
             messageLog.sent(peer, service, body, stamp);
-            byte[] frame = awaitReply(timeout);
-            if (frame == null && attempt < attempts) {
+            byte[] answer = awaitReply(timeout);
+            if (answer == null && attempt < attempts) {
                 retryListener.retrying(service, attempt + 1, attempts);
             }
-            if (frame != null) {
+            if (answer != null) {
                 try {
-                    Envelope reply = codec.decode(frame);
+                    Envelope reply = codec.decode(answer);
                     clocks.received(reply.stamp());
                     messageLog.received(peer, reply);
                     return reply;

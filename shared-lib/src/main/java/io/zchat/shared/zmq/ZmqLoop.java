@@ -1,5 +1,7 @@
 package io.zchat.shared.zmq;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -40,6 +42,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
     private final Map<ZMQ.Socket, Runnable> handlers = new LinkedHashMap<>();
     private final List<Runnable> polled = new ArrayList<>();
     private boolean pollerStale = true;
+    private int monitors;
     private volatile boolean keepRunning;
     private volatile Throwable failure;
     private ZContext context;
@@ -143,6 +146,30 @@ public abstract class ZmqLoop implements SmartLifecycle {
             sockets.remove(index);
         }
         context.destroySocket(socket);
+    }
+
+    /**
+     * Counts the connections ZeroMQ closes on a listening socket: a peer that went away, or one that
+     * sent a frame over {@code chat.zmq.max-message-size} (ZeroMQ drops the frame and the
+     * connection, and does not say which of the two it was). Call from {@link #open()} only.
+     */
+    protected final void countClosedConnections(ZMQ.Socket socket, Counter closed) {
+        String address = "inproc://closed-connections-" + threadName + "-" + monitors++;
+        socket.monitor(address, ZMQ.EVENT_DISCONNECTED);
+        ZMQ.Socket events = socket(SocketType.PAIR);
+        events.connect(address);
+        whenReadable(events, () -> {
+            for (int i = 0; i < 1024 && ZMQ.Event.recv(events, ZMQ.DONTWAIT) != null; i++) {
+                closed.increment();
+            }
+        });
+    }
+
+    /** The counter {@link #countClosedConnections} feeds, tagged with the socket's role in this node. */
+    public static Counter closedConnections(MeterRegistry registry, String socket) {
+        return Counter.builder("chat.zmq.connections.closed")
+                .description("connections closed: the peer left, or sent a frame over chat.zmq.max-message-size")
+                .tag("socket", socket).register(registry);
     }
 
     protected final void whenReadable(ZMQ.Socket socket, Runnable handler) {

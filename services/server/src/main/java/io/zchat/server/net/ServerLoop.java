@@ -90,6 +90,7 @@ public class ServerLoop extends ZmqLoop {
     private final Counter sendsDropped;
     private final Counter gaps;
     private final Counter publicationOverflows;
+    private final Counter peersClosed;
     private final RequestTimers timers;
     private final PeerServices peerServices;
     private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
@@ -159,6 +160,7 @@ public class ServerLoop extends ZmqLoop {
         this.publicationOverflows = Counter.builder("chat.publications.overflows")
                 .description("times the proxy was a high-water mark behind and publications were lost")
                 .register(registry);
+        this.peersClosed = closedConnections(registry, "peers");
         this.gaps = Counter.builder("chat.replication.gaps")
                 .description("fetch answers that did not continue this server's log").register(registry);
     }
@@ -308,6 +310,7 @@ public class ServerLoop extends ZmqLoop {
                 messageLog);
         peers = socket(SocketType.ROUTER);
         peers.bind("tcp://*:" + cluster.peer().port());
+        countClosedConnections(peers, peersClosed);
         whenReadable(clients, this::serveClients);
         whenReadable(peers, this::servePeers);
         super.log.info("serving requests from {} | publishing to {} | peers on tcp://*:{} (advertised {})",
