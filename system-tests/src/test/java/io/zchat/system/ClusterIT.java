@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -80,7 +79,7 @@ class ClusterIT {
         System.out.println("injected initial skews (ms): " + initialSkews);
         assertThat(initialSkews.values()).allSatisfy(skew -> assertThat(skew).isBetween(-1000L, 1000L));
         // start-up elections each run a round of their own: measure once one coordinator stays
-        agreedCoordinator(NAMES);
+        cluster.agreedCoordinator(NAMES);
         List<Long> spreads = new CopyOnWriteArrayList<>();
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
             spreads.add(clockSpread());
@@ -94,7 +93,7 @@ class ClusterIT {
     @Test
     @Order(2)
     void killingTheCoordinatorElectsANewOneWithin5Seconds() throws Exception {
-        String coordinator = agreedCoordinator(NAMES);
+        String coordinator = cluster.agreedCoordinator(NAMES);
         String rank = ServerHealth.of(cluster.server(coordinator)).rank();
         List<String> survivors = NAMES.stream().filter(n -> !n.equals(coordinator)).toList();
         long killedAt = System.nanoTime();
@@ -102,7 +101,7 @@ class ClusterIT {
         try {
             String[] next = new String[1];
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                next[0] = agreement(survivors);
+                next[0] = cluster.coordinatorAgreedBy(survivors);
                 return next[0] != null && !next[0].equals(coordinator);
             });
             long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
@@ -120,7 +119,7 @@ class ClusterIT {
             cluster.startServer(coordinator, SKEWED);
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> coordinator.equals(agreement(NAMES)));
+                .until(() -> coordinator.equals(cluster.coordinatorAgreedBy(NAMES)));
         assertThat(ServerHealth.of(cluster.server(coordinator)).rank()).isEqualTo(rank);
     }
 
@@ -138,7 +137,7 @@ class ClusterIT {
         for (String name : NAMES) {
             assertThat(ServerHealth.of(cluster.server(name)).rank()).isEqualTo(String.valueOf(before.get(name)));
         }
-        assertThat(agreedCoordinator(NAMES)).isNotNull();
+        assertThat(cluster.agreedCoordinator(NAMES)).isNotNull();
     }
 
     @Test
@@ -151,7 +150,7 @@ class ClusterIT {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
                 .until(() -> refRanks().keySet().containsAll(NAMES));
         assertThat(refRanks().values()).containsExactlyInAnyOrder(1, 2, 3);
-        assertThat(agreedCoordinator(NAMES)).isNotNull();
+        assertThat(cluster.agreedCoordinator(NAMES)).isNotNull();
     }
 
     private static final Pattern SKEW = Pattern.compile("physical clock starts skewed by (-?\\d+) ms");
@@ -198,21 +197,5 @@ class ClusterIT {
         } catch (Exception e) {
             return Map.of();
         }
-    }
-
-    private static String agreedCoordinator(List<String> names) {
-        String[] agreed = new String[1];
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                .until(() -> (agreed[0] = agreement(names)) != null);
-        return agreed[0];
-    }
-
-    /** The coordinator every named server's health shows, or null while they disagree. */
-    private static String agreement(List<String> names) {
-        List<String> seen = names.stream().map(n -> ServerHealth.of(cluster.server(n)))
-                .map(h -> h == null ? null : h.coordinator()).toList();
-        String first = seen.get(0);
-        boolean same = first != null && !first.equals("null") && seen.stream().allMatch(s -> Objects.equals(s, first));
-        return same ? first : null;
     }
 }

@@ -7,7 +7,10 @@ import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
@@ -31,9 +34,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * The broker, the proxy and ref restarted in turn while two bots and a writer keep posting: clients
  * and servers reconnect, resubscribe and re-register by themselves, the bots keep going, and every
- * acknowledged write ends on every server. Prints how long each role took to be useful again.
+ * acknowledged write ends on every server. Then the coordinator is stopped with SIGTERM under load.
+ * Prints how long each role took to be useful again.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoleRestartIT {
     private static final List<String> SERVERS = List.of("server-1", "server-2", "server-3");
     private static final List<String> BOTS = List.of("bot-restart-1", "bot-restart-2");
@@ -66,6 +71,7 @@ class RoleRestartIT {
     }
 
     @Test
+    @Order(1)
     void brokerProxyAndRefRestartWhileBotsAndAWriterKeepPosting() throws Exception {
         try (ChatClient setup = cluster.client()) {
             assertThat(setup.login("restart-writer").ok()).isTrue();
@@ -75,7 +81,7 @@ class RoleRestartIT {
             heard.add(p.envelope().data().path("message").asText());
             lastHeardAt.set(System.nanoTime());
         }).subscribe(CHANNEL);
-        Thread writer = new Thread(this::write, "restart-writer");
+        Thread writer = new Thread(() -> write("w-", new ClientSettings(Duration.ofSeconds(2), 2), 20), "restart-writer");
         writer.start();
         Map<String, Long> reconnectMillis = new LinkedHashMap<>();
         try {
@@ -97,6 +103,12 @@ class RoleRestartIT {
                 + "%d failed during the outages%n", reconnectMillis, acknowledged.size(), failed.get());
 
         assertThat(acknowledged).hasSizeGreaterThan(100);
+        assertAcknowledgedOnEveryServer();
+        assertThat(heard).as("the listener, resubscribed after the proxy came back, hears new posts")
+                .anyMatch(m -> m.startsWith("w-"));
+    }
+
+    private void assertAcknowledgedOnEveryServer() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             for (String server : SERVERS) {
                 String posts = Files.readString(cluster.dataDir(server).resolve("publications.jsonl"));
@@ -109,15 +121,65 @@ class RoleRestartIT {
                 assertThat(missing).as("acknowledged writes missing on " + server).isEmpty();
             }
         });
-        assertThat(heard).as("the listener, resubscribed after the proxy came back, hears new posts")
-                .anyMatch(m -> m.startsWith("w-"));
+    }
+
+    /**
+     * SIGTERM to the coordinator while writers keep posting: it takes no new requests, answers the
+     * ones it had taken, flushes and closes; the others elect within the heartbeat timeout, and the
+     * writers, retrying what had no answer, lose nothing.
+     */
+    @Test
+    @Order(2)
+    void aCoordinatorStoppedWithSigtermAnswersWhatItTookAndTheOthersTakeOver() throws Exception {
+        String coordinator = cluster.agreedCoordinator(SERVERS);
+        List<String> survivors = SERVERS.stream().filter(n -> !n.equals(coordinator)).toList();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 16; w++) {
+            String prefix = "t" + w + "-";
+            Thread writer = new Thread(() -> write(prefix, new ClientSettings(Duration.ofSeconds(3), 3), 0),
+                    "writer-" + w);
+            writer.start();
+            writers.add(writer);
+        }
+        long stoppedIn;
+        long electedAfter;
+        try {
+            awaitProgress();
+            NodeProcess server = cluster.server(coordinator);
+            long stopping = System.nanoTime();
+            server.stop();
+            stoppedIn = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+            String[] next = new String[1];
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                next[0] = cluster.coordinatorAgreedBy(survivors);
+                return next[0] != null && !next[0].equals(coordinator);
+            });
+            electedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+            awaitProgress();
+        } finally {
+            writing = false;
+            for (Thread writer : writers) {
+                writer.join(30_000);
+            }
+        }
+        String stopLine = cluster.server(coordinator).output().lines().filter(l -> l.contains("stopped: "))
+                .reduce((a, b) -> b).orElse("(no stop line)");
+        System.out.printf("SIGTERM to coordinator %s: exited in %d ms (%s); the others agreed on a new one %d ms "
+                + "after the signal; %d writes acknowledged, %d failed%n", coordinator, stoppedIn,
+                stopLine.substring(stopLine.indexOf("stopped")), electedAfter, acknowledged.size(), failed.get());
+        assertThat(stopLine).contains(", 0 left");
+        assertThat(electedAfter).isLessThan(10_000);
+        assertThat(failed.get()).as("writes that failed after all their retries").isZero();
+
+        cluster.startServer(coordinator);
+        assertAcknowledgedOnEveryServer();
     }
 
     /** Posts numbered messages one after another; what is acknowledged is recorded, failures counted. */
-    private void write() {
-        try (ChatClient client = cluster.client(new ClientSettings(Duration.ofSeconds(2), 2))) {
+    private void write(String prefix, ClientSettings settings, long pauseMillis) {
+        try (ChatClient client = cluster.client(settings)) {
             for (int n = 0; writing && n < 100_000; n++) {
-                String message = "w-" + n;
+                String message = prefix + n;
                 try {
                     if (client.publish("restart-writer", CHANNEL, message).isOk()) {
                         acknowledged.add(message);
@@ -126,7 +188,7 @@ class RoleRestartIT {
                 } catch (RequestFailedException e) {
                     failed.incrementAndGet();
                 }
-                Thread.sleep(20);
+                Thread.sleep(pauseMillis);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

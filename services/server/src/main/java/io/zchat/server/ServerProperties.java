@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param dataDir where publications.jsonl, messages.jsonl and registry.json live
  * @param storage     durability and batching of writes
  * @param replication how writes reach the other servers
+ * @param shutdown    how a stop (SIGTERM) ends the work in flight
  */
 @ConfigurationProperties("chat")
 public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultValue Storage storage,
-                               @DefaultValue Replication replication) {
+                               @DefaultValue Replication replication, @DefaultValue Shutdown shutdown) {
 
     /**
      * @param fsync    {@code batch}: fsync once per group of appends, before their replies; {@code never}
@@ -44,5 +45,12 @@ public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
     public record Replication(@DefaultValue("2") int minAcks, @DefaultValue("1s") Duration fetchWait,
                               @DefaultValue("4096") int fetchEntries, @DefaultValue("1MB") DataSize fetchBytes,
                               @DefaultValue("2s") Duration retryAfter, @DefaultValue("4096") int memoryEntries) {
+    }
+
+    /**
+     * @param drain the longest a stopping server keeps answering the requests it had taken (it
+     *              takes no new ones) before it closes its sockets
+     */
+    public record Shutdown(@DefaultValue("5s") Duration drain) {
     }
 }

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A managed ZeroMQ loop: one named thread owns a context's sockets. The thread opens them,
  * polls with a timeout, dispatches readable sockets, runs queued commands and timers, and closes
- * its sockets (linger 0) when it stops; {@link #stop()} flips a flag, joins, then closes the
- * context last. JeroMQ is not interrupt-safe, so the thread is never interrupted.
+ * its sockets (linger 0) when it stops; {@link #stop()} flips a flag, the loop drains what it
+ * has in flight (see {@link #onDrainStart()}), {@code stop} joins, then closes the context last. JeroMQ is not interrupt-safe, so the thread is never interrupted.
  */
 public abstract class ZmqLoop implements SmartLifecycle {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
@@ -61,7 +61,24 @@ public abstract class ZmqLoop implements SmartLifecycle {
     protected void onTick(long nowMillis) {
     }
 
-    /** Runs on the loop thread once the loop ends, before its sockets close: answer what is in flight. */
+    /**
+     * Runs on the loop thread when a stop is asked: take no new work. The loop goes on (timers,
+     * replies) until {@link #drained()} or {@link #drainTimeout()}, so work in flight is answered.
+     */
+    protected void onDrainStart() {
+    }
+
+    /** Whether the work taken before the stop is done; asked on the loop thread while draining. */
+    protected boolean drained() {
+        return true;
+    }
+
+    /** The longest a stop waits for {@link #drained()}; keep it well under the join timeout of 10 s. */
+    protected Duration drainTimeout() {
+        return Duration.ZERO;
+    }
+
+    /** Runs on the loop thread once the loop ends, before its sockets close: last flushes. */
     protected void onStop() {
     }
 
@@ -96,7 +113,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
         moveTo(LoopState.STOPPING);
         keepRunning = false;
         try {
-            thread.join(JOIN_TIMEOUT.toMillis());
+            thread.join(JOIN_TIMEOUT.plus(drainTimeout()).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -215,7 +232,22 @@ public abstract class ZmqLoop implements SmartLifecycle {
 
     private void loop() {
         long timeout = zmq.pollTimeout().toMillis();
-        while (keepRunning) {
+        long drainUntil = -1;
+        while (true) {
+            if (!keepRunning) {
+                if (drainUntil < 0) {
+                    drainUntil = System.nanoTime() + drainTimeout().toNanos();
+                    onDrainStart();
+                    timeout = Math.min(timeout, 10);
+                }
+                if (drained()) {
+                    break;
+                }
+                if (System.nanoTime() - drainUntil >= 0) {
+                    log.warn("{}: work still in flight after {}; stopping anyway", threadName, drainTimeout());
+                    break;
+                }
+            }
             if (pollerStale) {
                 rebuildPoller();
             }

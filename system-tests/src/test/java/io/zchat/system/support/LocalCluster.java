@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -192,6 +193,23 @@ public final class LocalCluster implements AutoCloseable {
         }
         nodes.addAll(servers.values());
         return nodes;
+    }
+
+    /** Waits (bounded) until the named servers agree on a coordinator; returns it. */
+    public String agreedCoordinator(List<String> names) {
+        String[] agreed = new String[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> (agreed[0] = coordinatorAgreedBy(names)) != null);
+        return agreed[0];
+    }
+
+    /** The coordinator every named server's health shows, or null while they disagree. */
+    public String coordinatorAgreedBy(List<String> names) {
+        List<String> seen = names.stream().map(n -> ServerHealth.of(server(n)))
+                .map(h -> h == null ? null : h.coordinator()).toList();
+        String first = seen.get(0);
+        boolean same = first != null && !first.equals("null") && seen.stream().allMatch(s -> Objects.equals(s, first));
+        return same ? first : null;
     }
 
     public NodeProcess server(String name) {

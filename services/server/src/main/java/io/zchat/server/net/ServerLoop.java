@@ -36,6 +36,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -111,6 +112,8 @@ public class ServerLoop extends ZmqLoop {
     private final List<Runnable> afterFlush = new ArrayList<>();
 
     private volatile Role role = Role.FOLLOWER;
+    private boolean draining;
+    private int inFlightAtStop;
     private volatile String storageProblem;
     private volatile long lagEntries;
     private volatile long lagMillis;
@@ -174,7 +177,8 @@ public class ServerLoop extends ZmqLoop {
         final Frame request;
         final String id;
         final long receivedNanos;
-        long sentAt;
+        /** When it goes to the coordinator again if no answer has come. */
+        long resendAt;
         long seq;
         Object reply;
         /** The entry to publish once answered: known when ordered here, looked up in the log when forwarded. */
@@ -336,8 +340,35 @@ public class ServerLoop extends ZmqLoop {
     }
 
     @Override
+    protected void onDrainStart() {
+        draining = true;
+        inFlightAtStop = countWaitingWrites();
+        // requests still queued towards this server are never taken: unanswered, their clients send
+        // them again (same id) and another server takes them
+        unregister(clients);
+        super.log.info("stopping: answering the {} write(s) in flight first (at most {})", inFlightAtStop,
+                properties.shutdown().drain());
+    }
+
+    @Override
+    protected boolean drained() {
+        return toForward.isEmpty() && forwards.isEmpty() && awaitingCommit.isEmpty() && awaitingApply.isEmpty();
+    }
+
+    @Override
+    protected Duration drainTimeout() {
+        return properties.shutdown().drain();
+    }
+
+    @Override
     protected void onStop() {
         writeViews(System.currentTimeMillis());
+        int left = countWaitingWrites();
+        super.log.info("stopped: {} write(s) in flight answered, {} left to their clients' retries{}; files flushed",
+                Math.max(0, inFlightAtStop - left), left, left == 0 ? "" : " (" + forwards.size()
+                        + " forwarded, " + awaitingCommit.size() + " seqs uncommitted, " + awaitingApply.size()
+                        + " seqs not yet here, up to seq " + (awaitingApply.isEmpty() ? 0 : awaitingApply.lastKey())
+                        + " while the log ends at " + log.lastSeq() + ", durable " + log.durableSeq() + ")");
     }
 
     private void serveClients() {
@@ -677,8 +708,10 @@ public class ServerLoop extends ZmqLoop {
     private void takeForward(List<byte[]> route, ReplicaMessages.Forward forward) {
         List<ReplicaMessages.Write> writes = forward.writes() == null ? List.of() : forward.writes();
         for (ReplicaMessages.Write write : writes) {
-            if (role != Role.LEADER) {
-                forwardAnswers.add(route, ReplicaMessages.Result.refused(write.fid(), "not coordinator"));
+            if (role != Role.LEADER || draining) {
+                // refused writes are sent again soon, to whoever coordinates by then
+                forwardAnswers.add(route, ReplicaMessages.Result.refused(write.fid(),
+                        draining ? "coordinator is stopping" : "not coordinator"));
             } else {
                 orderForwarded(route, write);
             }
@@ -822,8 +855,9 @@ public class ServerLoop extends ZmqLoop {
         long now = System.currentTimeMillis();
         List<ReplicaMessages.Write> batch = new ArrayList<>(Math.min(writes.size(), FORWARD_BATCH));
         int bytes = 0;
+        long resendAt = now + properties.replication().retryAfter().toMillis();
         for (PendingWrite write : writes) {
-            write.sentAt = now;
+            write.resendAt = resendAt;
             byte[] data = write.request.data();
             batch.add(new ReplicaMessages.Write(write.id, write.write.wireName(), data));
             bytes += data.length;
@@ -845,15 +879,19 @@ public class ServerLoop extends ZmqLoop {
      * answering, however slowly, resending would only bury it (and this follower's fetches, which
      * share the connection) deeper.
      */
+    /**
+     * Sends again each forwarded write whose answer is overdue, or that was refused (soon after).
+     * Per write, not per link: a coordinator that keeps answering fetches may still have lost a
+     * forward (sent to it as it took over, or refused while it stopped), which must not wait forever.
+     */
     private void retryForwards(long now) {
-        long after = properties.replication().retryAfter().toMillis();
-        if (now - heardFromUpstreamAt <= after || now - forwardsRetriedAt <= after) {
+        if (now - forwardsRetriedAt < RETRY_SOON_MS) {
             return;
         }
         forwardsRetriedAt = now;
         List<PendingWrite> due = new ArrayList<>();
         for (PendingWrite p : forwards.values()) {
-            if (now - p.sentAt > after) {
+            if (now >= p.resendAt) {
                 due.add(p);
             }
         }
@@ -952,8 +990,7 @@ public class ServerLoop extends ZmqLoop {
                 continue;
             }
             if (result.refused() != null) {
-                write.sentAt = System.currentTimeMillis() - properties.replication().retryAfter().toMillis()
-                        + RETRY_SOON_MS;
+                write.resendAt = System.currentTimeMillis() + RETRY_SOON_MS;
                 continue;
             }
             forwards.remove(result.fid());
