@@ -43,13 +43,27 @@ public class StorageConfiguration {
                 properties.replication().minAcks());
         long started = System.nanoTime();
         long committedBefore = views.appliedSeq();
+        boolean viewsDamaged = views.damage() != null;
         ReplicationLog log = ReplicationLog.open(properties.dataDir(), properties.storage().fsync(),
                 properties.replication().memoryEntries(), entry -> {
                     state.apply(entry);
-                    if (entry.seq() <= committedBefore) {
+                    if (!viewsDamaged && entry.seq() <= committedBefore) {
                         views.apply(entry);
                     }
                 });
+        if (viewsDamaged || log.lastSeq() < committedBefore) {
+            // the files cannot be patched line by line: a damaged one, or a log cut before what they
+            // show (which leaves holes in whichever file had fallen behind), so all are written again
+            LOG.warn("writing publications, messages and registry again from the log: {}", viewsDamaged
+                    ? views.damage() : "the log ends at seq " + log.lastSeq() + ", before seq " + committedBefore
+                    + " the files reflect (the rest comes from the peers)");
+            views.rebuild();
+            log.forEach(entry -> {
+                if (entry.seq() <= committedBefore) {
+                    views.apply(entry);
+                }
+            });
+        }
         views.commit();
         clocks.lamport().advanceTo(state.lastClock());
         LOG.info("restored {} log entries ({} users, {} channels) in {} ms (lamport {})", log.lastSeq(),

@@ -74,6 +74,7 @@ public class ClusterLoop extends ZmqLoop {
         this.server = server;
         server.onElectionRequest(() -> execute(this::electionRequested));
         server.onDeposed(() -> execute(this::deposed));
+        server.onCoordinatorNotLeading(() -> execute(this::coordinatorNotLeading));
         this.proxy = proxy;
         this.codec = codec;
         this.clocks = clocks;
@@ -153,6 +154,18 @@ public class ClusterLoop extends ZmqLoop {
         if (view.isCoordinator()) {
             log.info("no longer coordinator (a later term exists): electing again");
             view.coordinator(null);
+        }
+    }
+
+    /**
+     * The coordinator keeps refusing this server's fetches as "not coordinator" (it stepped down:
+     * its disk fails or its log is being repaired) while nobody else announced: elect, so that
+     * the best server able to lead takes over.
+     */
+    private void coordinatorNotLeading() {
+        if (view.registered() && !view.isCoordinator() && announcementDeadline == 0 && electAfter == 0) {
+            log.info("coordinator {} is not ordering writes: election", view.coordinator());
+            elect();
         }
     }
 
@@ -246,8 +259,10 @@ public class ClusterLoop extends ZmqLoop {
         if (answered) {
             announcementDeadline = System.currentTimeMillis() + 4 * peerTimeout.toMillis()
                     + properties.heartbeat().interval().toMillis();
-        } else {
+        } else if (server.canLead()) {
             becomeCoordinator();
+        } else {
+            log.warn("not standing for coordinator: this server cannot write its log ({})", server.storageProblem());
         }
     }
 

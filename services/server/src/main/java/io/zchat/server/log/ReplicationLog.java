@@ -1,6 +1,7 @@
 package io.zchat.server.log;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.server.store.Checksum;
 import io.zchat.server.store.FsyncPolicy;
 import io.zchat.server.store.JsonLinesFile;
 import io.zchat.shared.wire.WireCodec;
@@ -26,6 +27,14 @@ import java.util.function.Consumer;
  * byte, so every server's log is identical. Keeps the latest lines in memory for the live stream,
  * a sparse offset index for range reads (catch-up), and where each term starts (to check that a
  * follower's log matches). Single-threaded.
+ * <p>
+ * Every line carries a CRC32C as its last field (set by the coordinator, see {@link Checksum}).
+ * It is checked on open, on every line read back from the file and on every line received from
+ * a peer: a line that fails is never handed out. A damaged line found on open cuts the log there;
+ * one found later stops the read before it and is recorded ({@link #damagedSeq()}) until the
+ * owner cuts the log there with {@link #cutDamaged()} and fetches the rest again from a peer.
+ * Lines without a checksum (written before checksums) are accepted only as the log's first
+ * lines: after the first sealed line, every line must be sealed.
  */
 public final class ReplicationLog implements Closeable {
     public static final String FILE = "replication.jsonl";
@@ -48,6 +57,12 @@ public final class ReplicationLog implements Closeable {
     private volatile long lastSeq;
     private volatile long lastTerm;
     private volatile long durableSeq;
+    /** The last seq of the unsealed lines the log starts with (0 when it starts sealed). */
+    private long legacyEnd;
+    /** The first seq found damaged since the last cut (0 when none). */
+    private long damagedSeq;
+    /** What was last found damaged, for health: kept after the repair. */
+    private volatile String lastDamage;
 
     private ReplicationLog(JsonLinesFile file, FsyncPolicy fsync, int cacheSize) {
         this.file = file;
@@ -66,13 +81,17 @@ public final class ReplicationLog implements Closeable {
         ReplicationLog log = new ReplicationLog(JsonLinesFile.open(dir.resolve(FILE)), fsync, cacheSize);
         long[] cut = {-1};
         log.file.readFrom(0, (line, offset) -> {
-            LogEntry entry = parse(line);
-            if (entry == null || entry.seq() != log.lastSeq + 1) {
-                LOG.error("{}: line at byte {} is damaged or out of order; cutting the log there (after seq {})",
-                        FILE, offset, log.lastSeq);
+            long seq = log.lastSeq + 1;
+            LogEntry entry = log.acceptable(line, seq) ? parse(line) : null;
+            if (entry == null || entry.seq() != seq) {
+                log.lastDamage = "line of seq " + seq + " at byte " + offset + " failed its check on open; "
+                        + "the log was cut there";
+                LOG.error("{}: line at byte {} (seq {}) is damaged, unsealed after sealed lines, or out of order; "
+                        + "cutting the log there (peers fill in the rest)", FILE, offset, seq);
                 cut[0] = offset;
                 return false;
             }
+            log.noteLegacy(line, seq);
             log.remember(entry, line, offset);
             entries.accept(entry);
             return true;
@@ -84,18 +103,28 @@ public final class ReplicationLog implements Closeable {
         return log;
     }
 
-    /** Appends an entry ordered here (by the coordinator); returns its line. */
+    /** Appends an entry ordered here (by the coordinator); returns its line, sealed with its checksum. */
     public byte[] append(LogEntry entry) {
         byte[] line = encode(entry);
         appendLine(entry, line);
         return line;
     }
 
-    /** Appends an entry received from another server, keeping its bytes. */
+    /**
+     * Whether a line received from a peer may be stored as the next entry: it passes its checksum
+     * (or is unsealed while this log still holds only unsealed lines). A line that fails is
+     * never stored, so it is never replicated further.
+     */
+    public boolean accepts(byte[] line) {
+        return acceptable(line, lastSeq + 1);
+    }
+
+    /** Appends an entry received from another server, keeping its bytes (checked with {@link #accepts}). */
     public void appendLine(LogEntry entry, byte[] line) {
         if (entry.seq() != lastSeq + 1) {
             throw new IllegalStateException("log gap: expected seq " + (lastSeq + 1) + ", got " + entry.seq());
         }
+        noteLegacy(line, entry.seq());
         long offset = file.position();
         file.append(line);
         remember(entry, line, offset);
@@ -147,11 +176,18 @@ public final class ReplicationLog implements Closeable {
         try {
             file.readFrom(offsets[slot], (line, offset) -> {
                 seq[0]++;
+                if (seq[0] >= first
+                        && (out.size() >= count || (bytes[0] + line.length > maxBytes && !out.isEmpty()))) {
+                    return false;
+                }
+                // lines before the first wanted are checked too: one split or merged by a flipped
+                // newline would shift every seq after it
+                if (!acceptable(line, seq[0])) {
+                    damaged(seq[0], "line of seq " + seq[0] + " at byte " + offset + " failed its check on read");
+                    return false;
+                }
                 if (seq[0] < first) {
                     return true;
-                }
-                if (out.size() >= count || (bytes[0] + line.length > maxBytes && !out.isEmpty())) {
-                    return false;
                 }
                 out.add(line);
                 bytes[0] += line.length;
@@ -180,7 +216,8 @@ public final class ReplicationLog implements Closeable {
             for (byte[] line : lines) {
                 LogEntry entry = parse(line);
                 if (entry == null) {
-                    throw new IllegalStateException(FILE + ": entry " + next + " cannot be read back");
+                    damaged(next, "entry " + next + " passed its check but cannot be parsed");
+                    return out;
                 }
                 out.add(entry);
                 next++;
@@ -248,37 +285,54 @@ public final class ReplicationLog implements Closeable {
             return;
         }
         file.flush();
-        long[] cutAt = {-1};
-        int slot = (int) (seq / INDEX_EVERY);
-        long[] current = {slot * (long) INDEX_EVERY};
-        file.readFrom(offsets[slot], (line, offset) -> {
-            current[0]++;
-            if (current[0] == seq + 1) {
-                cutAt[0] = offset;
-                return false;
-            }
-            return true;
-        });
-        file.truncate(cutAt[0]);
         long dropped = lastSeq - seq;
-        recent.truncateAfter(seq);
-        recentEntries.truncateAfter(seq);
-        termStarts.tailMap(seq, false).clear();
-        lastSeq = seq;
-        durableSeq = seq;
-        lastTerm = termAt(seq) < 0 ? 0 : termAt(seq);
+        cut(seq);
         LOG.warn("dropped {} entries after seq {} that the coordinator does not have", dropped, seq);
+    }
+
+    /**
+     * The first seq found damaged since the log was last cut, or 0. Nothing from it on is handed
+     * out; the owner calls {@link #cutDamaged()} and fetches the rest again.
+     */
+    public long damagedSeq() {
+        return damagedSeq;
+    }
+
+    /** What was last found damaged (on open or on a read), or null: kept after the repair, for health. */
+    public String lastDamage() {
+        return lastDamage;
+    }
+
+    /** Cuts the log just before its first damaged line; returns how many entries were dropped. */
+    public long cutDamaged() throws IOException {
+        if (damagedSeq == 0) {
+            return 0;
+        }
+        long keep = damagedSeq - 1;
+        if (keep >= lastSeq) {
+            damagedSeq = 0;
+            return 0;
+        }
+        long dropped = lastSeq - keep;
+        cut(keep);
+        LOG.error("{}: cut after seq {} because of a damaged line; dropped {} entries, to be fetched again",
+                FILE, keep, dropped);
+        return dropped;
     }
 
     /** Every entry of the log, in order (after a truncation, to rebuild what was derived from it). */
     public void forEach(Consumer<LogEntry> entries) {
+        long[] seq = {0};
         try {
             file.flush();
             file.readFrom(0, (line, offset) -> {
-                LogEntry entry = parse(line);
-                if (entry != null) {
-                    entries.accept(entry);
+                seq[0]++;
+                LogEntry entry = acceptable(line, seq[0]) ? parse(line) : null;
+                if (entry == null) {
+                    damaged(seq[0], "line of seq " + seq[0] + " at byte " + offset + " failed its check on a full read");
+                    return false;
                 }
+                entries.accept(entry);
                 return true;
             });
         } catch (IOException e) {
@@ -326,12 +380,70 @@ public final class ReplicationLog implements Closeable {
         return seq;
     }
 
+    /** The entry's line, sealed with its checksum. */
     public static byte[] encode(LogEntry entry) {
         try {
-            return JSON.writeValueAsBytes(entry);
+            return Checksum.LINE.seal(JSON.writeValueAsBytes(entry));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Whether {@code line} may be the entry at {@code seq}: sealed with a matching checksum, or
+     * unsealed within the unsealed lines the log starts with; and it says it is {@code seq}.
+     */
+    private boolean acceptable(byte[] line, long seq) {
+        Checksum.Verdict verdict = Checksum.LINE.check(line);
+        boolean legacy = verdict == Checksum.Verdict.UNSEALED
+                && (seq <= legacyEnd || seq == lastSeq + 1 && lastSeq == legacyEnd);
+        return (verdict == Checksum.Verdict.INTACT || legacy) && seqOf(line) == seq;
+    }
+
+    /** Extends the unsealed prefix while the log holds nothing else (checked only until a sealed line comes). */
+    private void noteLegacy(byte[] line, long seq) {
+        if (seq == legacyEnd + 1 && Checksum.LINE.check(line) == Checksum.Verdict.UNSEALED) {
+            legacyEnd = seq;
+        }
+    }
+
+    private void damaged(long seq, String what) {
+        if (damagedSeq == 0 || seq < damagedSeq) {
+            damagedSeq = seq;
+            lastDamage = what;
+            LOG.error("{}: {}; not handed out, the log will be cut there and fetched again", FILE, what);
+        }
+    }
+
+    /** Drops every entry after {@code keep}: the file is cut where the line after it starts. */
+    private void cut(long keep) throws IOException {
+        file.truncate(lineStart(keep + 1));
+        recent.truncateAfter(keep);
+        recentEntries.truncateAfter(keep);
+        termStarts.tailMap(keep, false).clear();
+        lastSeq = keep;
+        durableSeq = keep;
+        lastTerm = termAt(keep) < 0 ? 0 : termAt(keep);
+        legacyEnd = Math.min(legacyEnd, keep);
+        if (damagedSeq > keep) {
+            damagedSeq = 0;
+        }
+    }
+
+    /** Where the line of {@code seq} starts, counting lines from the nearest indexed one. */
+    private long lineStart(long seq) throws IOException {
+        int slot = (int) ((seq - 1) / INDEX_EVERY);
+        long[] current = {slot * (long) INDEX_EVERY};
+        long[] start = {file.position()};
+        file.readFrom(offsets[slot], (line, offset) -> {
+            current[0]++;
+            if (current[0] == seq) {
+                start[0] = offset;
+                return false;
+            }
+            return true;
+        });
+        return start[0];
     }
 
     private void remember(LogEntry entry, byte[] line, long offset) {

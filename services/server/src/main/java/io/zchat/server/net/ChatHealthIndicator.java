@@ -34,6 +34,10 @@ public class ChatHealthIndicator implements HealthIndicator {
         if (problem != null) {
             builder.withDetail("storage", problem);
         }
+        String corruption = loop.lastCorruption();
+        if (corruption != null) {
+            builder.withDetail("lastCorruption", corruption);
+        }
         return builder
                 .withDetail("node", cluster.self())
                 .withDetail("rank", String.valueOf(cluster.rank()))

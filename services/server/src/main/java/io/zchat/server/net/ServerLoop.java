@@ -36,6 +36,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,6 +70,10 @@ public class ServerLoop extends ZmqLoop {
     /** Most writes, and about the most bytes of them, in one forward message (well under the frame limit). */
     private static final int FORWARD_BATCH = 256;
     private static final int FORWARD_BATCH_BYTES = 256 * 1024;
+    /** Entries written to the views per interval while they are rebuilt or far behind. */
+    private static final int VIEW_CHUNK = 16_384;
+    /** How long the coordinator may keep saying it is not ordering before a follower elects. */
+    private static final long NOT_LEADING_PATIENCE_MS = 2000;
 
     /** What this server does in the replication. */
     public enum Role { FOLLOWER, RECOVERING, LEADER }
@@ -92,6 +97,8 @@ public class ServerLoop extends ZmqLoop {
     private final Counter gaps;
     private final Counter publicationOverflows;
     private final Counter peersClosed;
+    private final Counter corruptions;
+    private final Counter storageRefusals;
     private final RequestTimers timers;
     private final PeerServices peerServices;
     private final Map<String, PendingWrite> forwards = new LinkedHashMap<>();
@@ -114,7 +121,20 @@ public class ServerLoop extends ZmqLoop {
     private volatile Role role = Role.FOLLOWER;
     private boolean draining;
     private int inFlightAtStop;
-    private volatile String storageProblem;
+    /** Why the log (or term file) cannot be written, while it cannot. */
+    private volatile String logProblem;
+    /** Why the user-facing files cannot be written, while they cannot. */
+    private volatile String viewProblem;
+    /** What was last found damaged and repaired (log or files), for health. */
+    private volatile String lastCorruption;
+    /**
+     * Entries up to here were committed (seen in the files on start, or as the commit point when
+     * this server's log had to be cut): it may lead only with a log that reaches it.
+     */
+    private long committedFloor;
+    private long storageRetryAt;
+    /** Since when the upstream has kept saying it is not coordinator (0: it has not). */
+    private long notLeadingSince;
     private volatile long lagEntries;
     private volatile long lagMillis;
     private volatile boolean caughtUp;
@@ -130,6 +150,7 @@ public class ServerLoop extends ZmqLoop {
     private long fetchSentAt;
     private long forwardCounter;
     private Runnable deposedListener = () -> { };
+    private Runnable notLeadingListener = () -> { };
 
     public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties,
                       ClusterProperties cluster, ZmqSettings zmq, RequestHandler handler, ChatState state,
@@ -153,6 +174,8 @@ public class ServerLoop extends ZmqLoop {
         this.messageLog = messageLog;
         this.view = view;
         this.commit = views.appliedSeq();
+        this.committedFloor = views.committedFloor();
+        this.lastCorruption = log.lastDamage() != null ? log.lastDamage() : views.lastDamage();
         this.storageFailures = Counter.builder("chat.storage.failures")
                 .description("log writes that failed; their requests were refused").register(registry);
         this.busyRefusals = Counter.builder("chat.requests.busy")
@@ -166,6 +189,11 @@ public class ServerLoop extends ZmqLoop {
         this.peersClosed = closedConnections(registry, "peers");
         this.gaps = Counter.builder("chat.replication.gaps")
                 .description("fetch answers that did not continue this server's log").register(registry);
+        this.corruptions = Counter.builder("chat.storage.corruptions")
+                .description("damaged records found in the log or the files (and repaired from the peers)")
+                .register(registry);
+        this.storageRefusals = Counter.builder("chat.requests.refused.storage")
+                .description("writes refused because this server cannot write its disk").register(registry);
     }
 
     /** A client write this server answers once it is ordered (and applied here). */
@@ -211,8 +239,20 @@ public class ServerLoop extends ZmqLoop {
         return role;
     }
 
+    /** Why this server cannot write its disk, or null while it can. */
     public String storageProblem() {
-        return storageProblem;
+        String problem = logProblem;
+        return problem != null ? problem : viewProblem;
+    }
+
+    /** What was last found damaged on this server's disk and repaired, or null. */
+    public String lastCorruption() {
+        return lastCorruption;
+    }
+
+    /** Whether this server may become coordinator: only while it can write its log. */
+    public boolean canLead() {
+        return logProblem == null;
     }
 
     /** Entries this server is behind the coordinator (0 on the coordinator). */
@@ -255,6 +295,11 @@ public class ServerLoop extends ZmqLoop {
         this.deposedListener = listener;
     }
 
+    /** Called (on this loop) when the coordinator has kept saying, for a while, that it is not ordering. */
+    public void onCoordinatorNotLeading(Runnable listener) {
+        this.notLeadingListener = listener;
+    }
+
     /** Called (on this loop) when another server asks for an election. */
     public void onElectionRequest(Runnable listener) {
         peerServices.onElectionRequest(listener);
@@ -272,6 +317,14 @@ public class ServerLoop extends ZmqLoop {
                 return;
             }
             tracker = null;
+            long reach = Math.max(log.lastSeq(), source != null ? sourceSeq : 0);
+            if (!canLead() || reach < committedFloor) {
+                super.log.warn("not leading term {}: {}", term, !canLead() ? "this server cannot write its log ("
+                        + logProblem + ")" : "no log on board reaches seq " + committedFloor
+                        + ", known committed (this server's own copy was damaged); waiting for a server that has it");
+                deposedListener.run();
+                return;
+            }
             if (source != null && sourceSeq > log.lastSeq()) {
                 role = Role.RECOVERING;
                 recoveryTarget = sourceSeq;
@@ -323,6 +376,14 @@ public class ServerLoop extends ZmqLoop {
 
     @Override
     protected void onTick(long now) {
+        if (log.damagedSeq() > 0) {
+            repairLog();
+        }
+        if (logProblem != null && log.lastSeq() > log.durableSeq() && now >= storageRetryAt) {
+            // try the disk again: a group that could not be written is written now, or stays unanswered
+            storageRetryAt = now + properties.replication().retryAfter().toMillis();
+            endOfGroup();
+        }
         if (role == Role.LEADER) {
             answerExpiredFetches(now);
         } else if (upstream != null && now - fetchSentAt > properties.replication().retryAfter().toMillis()) {
@@ -429,6 +490,9 @@ public class ServerLoop extends ZmqLoop {
      * answer, publish and ask for more.
      */
     private void endOfGroup() {
+        if (log.damagedSeq() > 0) {
+            repairLog();
+        }
         sendForwards(toForward);
         toForward.clear();
         boolean appended = log.lastSeq() > log.durableSeq();
@@ -438,9 +502,9 @@ public class ServerLoop extends ZmqLoop {
         if (appended) {
             try {
                 log.flush();
-                storageProblem = null;
+                logWorks();
             } catch (IOException e) {
-                failStorage(e);
+                failLog(e);
             }
         }
         if (role == Role.LEADER) {
@@ -470,6 +534,14 @@ public class ServerLoop extends ZmqLoop {
                 : handle(body);
         if (!outcome.needsOrdering()) {
             answerClient(route.envelope(), outcome.service(), outcome.reply(), started);
+            return;
+        }
+        String problem = storageProblem();
+        if (problem != null) {
+            storageRefusals.increment();
+            answerClient(route.envelope(), outcome.service(), WriteErrors.reply(outcome.write(),
+                    "server " + view.self() + " cannot store writes (" + problem + "); nothing was stored, "
+                            + "try again"), started);
             return;
         }
         if (waitingWrites >= properties.storage().maxWaitingWrites()) {
@@ -597,8 +669,8 @@ public class ServerLoop extends ZmqLoop {
                 default -> {
                     Envelope envelope = codec.decode(body);
                     messageLog.received(PEER, envelope);
-                    reply(peers, route, service, peerServices.answer(envelope, caughtUp || role == Role.LEADER),
-                            PEER);
+                    reply(peers, route, service, peerServices.answer(envelope,
+                            canLead() && (caughtUp || role == Role.LEADER)), PEER);
                 }
             }
         } catch (WireFormatException e) {
@@ -624,7 +696,7 @@ public class ServerLoop extends ZmqLoop {
         try {
             accepted = termFile.raise(request.term());
         } catch (IOException e) {
-            failStorage(e);
+            failLog(e);
         }
         if (accepted && role != Role.FOLLOWER) {
             super.log.warn("{} takes term {}: stepping down", request.node(), request.term());
@@ -906,9 +978,11 @@ public class ServerLoop extends ZmqLoop {
     /** Entries from the coordinator (or the recovery source): append those that continue the log. */
     private void takeEntries(ReplicaMessages.Entries answer) {
         if (answer.refused() != null) {
+            noticeNotLeading(answer.refused());
             retrySoon();
             return;
         }
+        notLeadingSince = 0;
         if (answer.term() < termFile.term() && role == Role.FOLLOWER) {
             super.log.warn("ignoring entries from {} in old term {} (this server is in term {})", answer.node(),
                     answer.term(), termFile.term());
@@ -924,7 +998,12 @@ public class ServerLoop extends ZmqLoop {
                 return;
             }
         } catch (IOException e) {
-            failStorage(e);
+            failLog(e);
+            return;
+        }
+        if (logProblem != null) {
+            // nothing more is taken while the disk fails (it would only pile up in memory); the
+            // fetch goes again on the timer, and the next one succeeds once the disk works
             return;
         }
         List<byte[]> lines = answer.entries() == null ? List.of() : answer.entries();
@@ -934,6 +1013,11 @@ public class ServerLoop extends ZmqLoop {
             long seq = ReplicationLog.seqOf(line);
             if (seq <= log.lastSeq()) {
                 continue;
+            }
+            if (seq == log.lastSeq() + 1 && !log.accepts(line)) {
+                corruptions.increment();
+                super.log.error("entry {} from {} fails its checksum: not stored; asking again", seq, answer.node());
+                break;
             }
             LogEntry entry = seq == log.lastSeq() + 1 ? ReplicationLog.parse(line) : null;
             if (entry == null) {
@@ -960,14 +1044,42 @@ public class ServerLoop extends ZmqLoop {
             caughtUp = true;
             super.log.info("caught up with {} at seq {}", answer.node(), log.lastSeq());
         }
-        if (role == Role.RECOVERING) {
-            // the source's log is the target; it cannot shrink (it took our term), but never wait past it
-            recoveryTarget = Math.min(recoveryTarget, answer.lastSeq());
+        if (role == Role.RECOVERING && answer.lastSeq() < recoveryTarget) {
+            // the source cut its own log (it found it damaged): what it had may be on another
+            // server only, so choose the source again rather than lead without it
+            super.log.warn("recovery source {} now ends at seq {}, before {}: electing again", answer.node(),
+                    answer.lastSeq(), recoveryTarget);
+            closeUpstream();
+            role = Role.FOLLOWER;
+            deposedListener.run();
+            return;
         }
         if (role == Role.RECOVERING && log.lastSeq() >= recoveryTarget) {
-            afterFlush.add(this::startLeading);
+            afterFlush.add(() -> {
+                // unless the flush failed or a damaged line was found meanwhile (then it stepped down)
+                if (role == Role.RECOVERING && canLead()) {
+                    startLeading();
+                }
+            });
         } else if (lines.isEmpty() && upstream != null) {
             sendFetch();
+        }
+    }
+
+    /**
+     * A follower whose coordinator keeps saying it is not coordinator (it stepped down: its disk
+     * fails, or its log is being repaired) asks for an election, so that another server leads.
+     */
+    private void noticeNotLeading(String refused) {
+        if (role != Role.FOLLOWER || !"not coordinator".equals(refused)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (notLeadingSince == 0) {
+            notLeadingSince = now;
+        } else if (now - notLeadingSince > NOT_LEADING_PATIENCE_MS) {
+            notLeadingSince = 0;
+            notLeadingListener.run();
         }
     }
 
@@ -1021,15 +1133,62 @@ public class ServerLoop extends ZmqLoop {
      */
     private void writeViews(long now) {
         viewsWrittenAt = now;
-        long upTo = Math.min(commit, log.durableSeq());
-        if (upTo <= views.appliedSeq()) {
-            return;
-        }
         try {
+            if (views.damage() != null) {
+                corruptions.increment();
+                lastCorruption = views.damage();
+                super.log.error("{}: writing the files again from the log", views.damage());
+                views.rebuild();
+            }
+            long upTo = Math.min(Math.min(commit, log.durableSeq()), views.appliedSeq() + VIEW_CHUNK);
+            if (upTo <= views.appliedSeq() && !views.hasPending()) {
+                return;
+            }
             log.entries(views.appliedSeq(), upTo).forEach(views::apply);
             views.commit();
+            if (viewProblem != null) {
+                super.log.info("the files can be written again");
+                viewProblem = null;
+            }
         } catch (IOException | RuntimeException e) {
-            failStorage(e);
+            storageFailures.increment();
+            if (viewProblem == null) {
+                super.log.error("cannot write the files; writes are refused until they can be written", e);
+            }
+            viewProblem = "cannot write the files: " + e;
+        }
+    }
+
+    /**
+     * A line of this server's log failed its check on a read: cut the log there, rebuild the state
+     * from what is left, and fetch the rest again. A coordinator steps down first (its copy of
+     * committed entries is on at least one other server) and is elected again only with a log that
+     * reaches what it knew to be committed, recovered from the most advanced peer.
+     */
+    private void repairLog() {
+        long damaged = log.damagedSeq();
+        corruptions.increment();
+        lastCorruption = log.lastDamage();
+        committedFloor = Math.max(committedFloor, commit);
+        if (role != Role.FOLLOWER) {
+            super.log.error("this coordinator's log is damaged at seq {}: stepping down to repair it", damaged);
+            stepDown();
+            closeUpstream();
+            deposedListener.run();
+        }
+        try {
+            log.cutDamaged();
+            state.rebuild(log::forEach);
+        } catch (IOException e) {
+            failLog(e);
+            return;
+        } catch (UncheckedIOException e) {
+            failLog(e.getCause());
+            return;
+        }
+        caughtUp = false;
+        if (upstream != null) {
+            sendFetch();
         }
     }
 
@@ -1090,10 +1249,30 @@ public class ServerLoop extends ZmqLoop {
         return frames;
     }
 
-    private void failStorage(Exception e) {
+    /**
+     * The log (or the term file) could not be written: nothing of the failed group is counted as
+     * held here, so it is not acknowledged; client writes are refused until a later write works.
+     * A coordinator steps down, as it can no longer order durably.
+     */
+    private void failLog(IOException e) {
         storageFailures.increment();
-        storageProblem = e.getMessage();
-        super.log.error("storage failure", e);
+        if (logProblem == null) {
+            super.log.error("cannot write the log; refusing writes until it can be written", e);
+        }
+        logProblem = "cannot write the log: " + e;
+        if (role != Role.FOLLOWER) {
+            super.log.warn("stepping down: a coordinator that cannot write its log cannot order writes");
+            stepDown();
+            closeUpstream();
+            deposedListener.run();
+        }
+    }
+
+    private void logWorks() {
+        if (logProblem != null) {
+            super.log.info("the log can be written again");
+            logProblem = null;
+        }
     }
 
 }

@@ -55,7 +55,6 @@ public final class JsonLinesFile implements Closeable {
             channel.truncate(complete);
             channel.force(true);
         }
-        channel.position(complete);
         return new JsonLinesFile(path, channel, complete);
     }
 
@@ -107,29 +106,43 @@ public final class JsonLinesFile implements Closeable {
         pending.write(NEWLINE);
     }
 
-    /** Hands the buffered records to the OS in one write: from here they survive a process kill. */
+    /**
+     * Hands the buffered records to the OS in one write: from here they survive a process kill.
+     * When the write fails (a full or failing disk), whatever part of it landed is cut off again
+     * and the records stay buffered, so a later flush writes them whole or not at all.
+     */
     public void flush() throws IOException {
         if (pending.size() == 0) {
             return;
         }
         ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, end + buffer.position());
+            }
+        } catch (IOException e) {
+            rollBack(e);
+            throw e;
         }
         end += pending.size();
         pending.reset();
         dirty = true;
     }
 
-    /** The last complete line that was flushed, or null for an empty file. */
-    public byte[] lastLine() throws IOException {
-        if (end == 0) {
-            return null;
+    /** Cuts a partial write back to the last whole record; a failure to do so is added to the first one. */
+    private void rollBack(IOException cause) {
+        try {
+            if (channel.size() > end) {
+                channel.truncate(end);
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
-        long start = endOfLastLine(channel, end - 1);
-        ByteBuffer line = ByteBuffer.allocate((int) (end - 1 - start));
-        channel.read(line, start);
-        return line.array();
+    }
+
+    /** True while records are buffered that did not reach the OS yet (e.g. after a failed flush). */
+    public boolean hasPending() {
+        return pending.size() > 0;
     }
 
     /** Where the next appended record will start (flushed bytes plus buffered ones). */
@@ -141,7 +154,6 @@ public final class JsonLinesFile implements Closeable {
     public void truncate(long offset) throws IOException {
         pending.reset();
         channel.truncate(offset);
-        channel.position(offset);
         channel.force(true);
         end = offset;
     }

@@ -10,22 +10,60 @@ import java.io.IOException;
  * Turns committed log entries into the three user-facing files, each exactly once and in log
  * order, so that every server's files end byte-identical. Each file remembers how far it got, so
  * after a crash between two files' writes the missing lines are added and nothing is doubled.
+ * Files found damaged are emptied and written again from the log ({@link #rebuild()}).
  */
 public final class ViewWriter implements Closeable {
     private final ChatStore store;
-    private final RegistryView registry;
+    private RegistryView registry;
+    /** The highest seq the files showed as committed when opened (kept through a rebuild). */
+    private final long committedFloor;
     private long postsSeq;
     private long messagesSeq;
     private long appliedSeq;
     private boolean registryDirty;
 
-    public ViewWriter(ChatStore store) throws IOException {
+    public ViewWriter(ChatStore store) {
         this.store = store;
         this.registry = new RegistryView(store.loadedRegistry());
         this.postsSeq = store.lastSeq(true);
         this.messagesSeq = store.lastSeq(false);
         this.appliedSeq = Math.max(registry.seq(), Math.max(postsSeq, messagesSeq));
         this.registryDirty = store.loadedRegistry() == null;
+        this.committedFloor = appliedSeq;
+    }
+
+    /**
+     * The highest seq the intact files reflected when they were opened: entries up to it were
+     * committed, so a log that ends before it lost committed entries (and must get them back
+     * from a peer before this server may lead).
+     */
+    public long committedFloor() {
+        return committedFloor;
+    }
+
+    /** The first damaged or unsealed record found in the files, or null. */
+    public String damage() {
+        return store.damage();
+    }
+
+    /** The last damage found in the files, even after they were written again, or null. */
+    public String lastDamage() {
+        return store.lastDamage();
+    }
+
+    /** Empties the files: the entries are applied again from the log, from the first one. */
+    public void rebuild() throws IOException {
+        store.empty();
+        registry = new RegistryView(null);
+        postsSeq = 0;
+        messagesSeq = 0;
+        appliedSeq = 0;
+        registryDirty = true;
+    }
+
+    /** True while something applied has not reached the files (a commit failed, or none ran yet). */
+    public boolean hasPending() {
+        return registryDirty || store.hasPending();
     }
 
     /** The highest seq the files are known to reflect: entries up to it were committed. */

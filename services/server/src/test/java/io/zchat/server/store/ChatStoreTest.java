@@ -185,20 +185,21 @@ class ChatStoreTest {
     }
 
     @Test
-    void lastSeqIsTheSeqOfTheLastCommittedLineOfEachFile() throws IOException {
+    void lastSeqIsTheSeqOfTheLastLineOfEachFileFoundOnOpen() throws IOException {
         try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
             assertThat(store.lastSeq(true)).isZero();
             assertThat(store.lastSeq(false)).isZero();
             store.append(post(1, "p"));
             store.append(direct(2, "d"));
             store.append(post(3, "p"));
-            assertThat(store.lastSeq(true)).as("not before commit").isZero();
             store.commit();
+            assertThat(store.lastSeq(true)).as("what was found on open").isZero();
+        }
+        try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
             assertThat(store.lastSeq(true)).isEqualTo(3);
             assertThat(store.lastSeq(false)).isEqualTo(2);
             store.append(direct(4, "a longer direct message, ol\u00e1"));
             store.commit();
-            assertThat(store.lastSeq(false)).isEqualTo(4);
         }
         try (ChatStore store = ChatStore.open(dir, FsyncPolicy.NEVER)) {
             assertThat(store.lastSeq(true)).isEqualTo(3);

@@ -181,25 +181,6 @@ class JsonLinesFileTest {
     }
 
     @Test
-    void lastLineIsTheLastFlushedLine() throws IOException {
-        Path path = dir.resolve("last.jsonl");
-        try (JsonLinesFile file = JsonLinesFile.open(path)) {
-            assertThat(file.lastLine()).isNull();
-            file.append(bytes("first"));
-            assertThat(file.lastLine()).isNull();
-            file.flush();
-            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("first");
-            file.append(bytes("y".repeat(20_000)));
-            file.flush();
-            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("y".repeat(20_000));
-        }
-        Files.write(path, bytes("{\"torn"), StandardOpenOption.APPEND);
-        try (JsonLinesFile file = JsonLinesFile.open(path)) {
-            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("y".repeat(20_000));
-        }
-    }
-
-    @Test
     void truncateCutsAtALineStartDropsTheBufferAndAppendingContinuesThere() throws IOException {
         Path path = dir.resolve("cut.jsonl");
         try (JsonLinesFile file = JsonLinesFile.open(path)) {
@@ -211,7 +192,6 @@ class JsonLinesFileTest {
             file.truncate(4);
             assertThat(file.position()).isEqualTo(4);
             assertThat(Files.readString(path)).isEqualTo("one\n");
-            assertThat(new String(file.lastLine(), StandardCharsets.UTF_8)).isEqualTo("one");
             file.append(bytes("four"));
             file.flush();
             assertThat(readFrom(file, 0, 100, new ArrayList<>())).containsExactly("one", "four");

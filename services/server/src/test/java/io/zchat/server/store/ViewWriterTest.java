@@ -49,7 +49,7 @@ class ViewWriterTest {
     }
 
     private static String line(LogEntry entry) throws IOException {
-        return JSON.writeValueAsString(entry.toStored());
+        return sealed(JSON.writeValueAsString(entry.toStored()));
     }
 
     private static List<String> expectedLines(List<LogEntry> entries, boolean posts) throws IOException {
@@ -60,6 +60,11 @@ class ViewWriterTest {
             }
         }
         return out;
+    }
+
+    /** A line as it was encoded, with the checksum the store adds as its last field. */
+    private static String sealed(String json) {
+        return new String(Checksum.LINE.seal(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }
 
     private static RegistrySnapshot registry(Path at) throws IOException {
@@ -97,13 +102,13 @@ class ViewWriterTest {
             assertThat(views.appliedSeq()).isEqualTo(7);
         }
         assertThat(Files.readAllLines(dir.resolve(ChatStore.PUBLICATIONS))).containsExactly(
-                "{\"seq\":4,\"id\":\"p-4\",\"user\":\"ana\",\"channel\":\"dev\",\"message\":\"hello\","
-                        + "\"timestamp\":\"2026-03-01T12:00:03.123Z\",\"clock\":8}",
-                "{\"seq\":6,\"user\":\"bob\",\"channel\":\"general\",\"message\":\"hi all\","
-                        + "\"timestamp\":\"2026-03-01T12:00:05.123Z\",\"clock\":10}");
+                sealed("{\"seq\":4,\"id\":\"p-4\",\"user\":\"ana\",\"channel\":\"dev\",\"message\":\"hello\","
+                        + "\"timestamp\":\"2026-03-01T12:00:03.123Z\",\"clock\":8}"),
+                sealed("{\"seq\":6,\"user\":\"bob\",\"channel\":\"general\",\"message\":\"hi all\","
+                        + "\"timestamp\":\"2026-03-01T12:00:05.123Z\",\"clock\":10}"));
         assertThat(Files.readAllLines(dir.resolve(ChatStore.MESSAGES))).containsExactly(
-                "{\"seq\":5,\"id\":\"d-5\",\"src\":\"ana\",\"dst\":\"bob\",\"message\":\"psst\","
-                        + "\"timestamp\":\"2026-03-01T12:00:04.123Z\",\"clock\":9}");
+                sealed("{\"seq\":5,\"id\":\"d-5\",\"src\":\"ana\",\"dst\":\"bob\",\"message\":\"psst\","
+                        + "\"timestamp\":\"2026-03-01T12:00:04.123Z\",\"clock\":9}"));
         assertThat(registry(dir)).isEqualTo(new RegistrySnapshot(
                 List.of(new RegistrySnapshot.User("ana", 2, List.of(T, T.plusSeconds(6))),
                         new RegistrySnapshot.User("bob", 1, List.of(T.plusSeconds(1)))),

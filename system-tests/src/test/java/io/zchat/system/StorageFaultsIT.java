@@ -1,0 +1,249 @@
+package io.zchat.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.shared.client.ChatClient;
+import io.zchat.shared.client.RequestFailedException;
+import io.zchat.shared.wire.Replies;
+import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.NodeProcess;
+import io.zchat.system.support.ServerHealth;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Disk faults on one server of three, each its own JVM: its files are damaged between a stop and
+ * a start (a flipped bit in an old log line and in a view, a truncated file, a deleted one) and
+ * every acknowledged write comes back, with files byte-identical on every server; a server whose
+ * log is on a full device reports DOWN and refuses writes with "erro" while the others carry on.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StorageFaultsIT {
+    private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
+    private static final List<String> FILES = List.of("replication.jsonl", "publications.jsonl", "messages.jsonl",
+            "registry.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> acknowledged = new LinkedHashSet<>();
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster("storage-faults").startInfrastructure();
+        cluster.startServers(NAMES);
+        try (ChatClient client = cluster.client()) {
+            assertThat(client.login("ana").ok()).isTrue();
+            assertThat(client.login("bob").ok()).isTrue();
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void filesDamagedBetweenAStopAndAStartAreRepairedFromThePeers() throws Exception {
+        write("before", 400);
+        String victim = coordinator();
+        awaitIdentical(NAMES);
+        cluster.server(victim).stop();
+        Path data = cluster.dataDir(victim);
+        flipBitInLine(data.resolve("replication.jsonl"), 50);
+        flipBitInLine(data.resolve("publications.jsonl"), 10);
+        truncateToHalf(data.resolve("messages.jsonl"));
+        Files.delete(data.resolve("registry.json"));
+        write("while-down", 100);
+
+        long started = System.nanoTime();
+        cluster.startServer(victim);
+        awaitIdentical(NAMES);
+        System.out.printf("%s repaired and identical %d ms after its start%n", victim,
+                (System.nanoTime() - started) / 1_000_000);
+        for (String server : NAMES) {
+            assertThat(storedTexts(server)).as(server).containsAll(acknowledged);
+        }
+        assertThat(chatDetails(cluster.server(victim)).path("lastCorruption").asText())
+                .as("health says what was found").isNotEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aServerWhoseLogIsOnAFullDeviceIsDownAndRefusesWritesWhileTheOthersCarryOn() throws Exception {
+        Path data = cluster.dataDir("server-4");
+        Files.createDirectories(data);
+        Files.createSymbolicLink(data.resolve("replication.jsonl"), Path.of("/dev/full"));
+        NodeProcess full = cluster.launchServer("server-4");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() ->
+                assertThat(chatDetails(full).path("storage").asText()).contains("cannot write the log"));
+        String health = full.get("/actuator/health");
+        assertThat(JSON.readTree(health).path("components").path("chat").path("status").asText()).isEqualTo("DOWN");
+
+        int refused = 0;
+        String refusal = null;
+        try (ChatClient client = cluster.client()) {
+            for (int i = 0; i < 40; i++) {
+                String text = "full-disk-" + i;
+                Replies.Ack ack = client.publish("ana", "general", text);
+                if (ack.isOk()) {
+                    acknowledged.add(text);
+                } else {
+                    refused++;
+                    refusal = ack.message();
+                }
+            }
+            // separately: alternating with the writes, the broker's round robin would send every
+            // read to the same server
+            for (int i = 0; i < 8; i++) {
+                assertThat(client.channels()).as("reads keep working").contains("general");
+            }
+        }
+        System.out.printf("server-4 on /dev/full: %d of 40 publishes refused: %s%n", refused, refusal);
+        assertThat(refused).as("the broker sends some writes to server-4").isPositive();
+        assertThat(refusal).contains("server-4 cannot store writes").contains("No space left on device");
+        for (String server : NAMES) {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                    .untilAsserted(() -> assertThat(storedTexts(server)).as(server).containsAll(acknowledged));
+        }
+        assertThat(full.isAlive()).isTrue();
+        full.stop();
+    }
+
+    private static void write(String prefix, int count) {
+        int ok = 0;
+        try (ChatClient client = cluster.client()) {
+            for (int i = 0; i < count; i++) {
+                String text = prefix + "-" + i;
+                try {
+                    if (i % 4 == 3 ? client.message("ana", "bob", text).isOk()
+                            : client.publish(i % 2 == 0 ? "ana" : "bob", "general", text).isOk()) {
+                        acknowledged.add(text);
+                        ok++;
+                    }
+                } catch (RequestFailedException e) {
+                    // not acknowledged: not counted
+                }
+            }
+        }
+        assertThat(ok).as("most writes are acknowledged").isGreaterThan(count / 2);
+    }
+
+    /** Flips one bit in the middle of line {@code line} (1-based), a byte of its text, not its newline. */
+    private static void flipBitInLine(Path file, int line) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int start = 0;
+        for (int seen = 1; seen < line; start++) {
+            if (all[start] == '\n') {
+                seen++;
+            }
+        }
+        int end = start;
+        while (all[end] != '\n') {
+            end++;
+        }
+        all[start + (end - start) / 2] ^= 0x04;
+        Files.write(file, all);
+    }
+
+    private static void truncateToHalf(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+    }
+
+    private static void awaitIdentical(List<String> servers) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<String, String> hashes = new LinkedHashMap<>();
+            for (String server : servers) {
+                hashes.put(server, hashes(server));
+            }
+            assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
+        });
+    }
+
+    private static String hashes(String server) {
+        List<String> out = new ArrayList<>();
+        for (String file : FILES) {
+            out.add(file.substring(0, 3) + ":" + sha256(cluster.dataDir(server).resolve(file)));
+        }
+        return String.join(" ", out);
+    }
+
+    private static String sha256(Path file) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.exists(file)
+                    ? Files.readAllBytes(file) : new byte[0]);
+            return HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The texts of every post and direct message in a server's files. */
+    private static Set<String> storedTexts(String server) throws IOException {
+        Set<String> texts = new LinkedHashSet<>();
+        for (String file : List.of("publications.jsonl", "messages.jsonl")) {
+            Path path = cluster.dataDir(server).resolve(file);
+            if (Files.exists(path)) {
+                for (String line : Files.readAllLines(path)) {
+                    int start = line.indexOf("\"message\":\"");
+                    if (start >= 0) {
+                        int from = start + 11;
+                        texts.add(line.substring(from, line.indexOf('"', from)));
+                    }
+                }
+            }
+        }
+        return texts;
+    }
+
+    private static JsonNode chatDetails(NodeProcess server) throws IOException, InterruptedException {
+        return JSON.readTree(server.get("/actuator/health")).path("components").path("chat").path("details");
+    }
+
+    private static String coordinator() {
+        String[] found = new String[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (String name : NAMES) {
+                ServerHealth health = ServerHealth.of(cluster.server(name));
+                if (health != null && health.isCoordinator()) {
+                    found[0] = name;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+}
