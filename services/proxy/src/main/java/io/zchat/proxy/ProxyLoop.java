@@ -8,6 +8,7 @@ import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.Access;
 import org.springframework.stereotype.Component;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -54,11 +55,11 @@ public class ProxyLoop extends ZmqLoop {
         xpub = socket(SocketType.XPUB);
         String in = Endpoints.bindAddress(endpoints.xsub());
         String out = Endpoints.bindAddress(endpoints.xpub());
-        xsub.bind(in);
-        xpub.bind(out);
+        listen(xsub, in, Access.CLUSTER);
+        listen(xpub, out, Access.CLIENTS);
         whenReadable(xsub, this::forwardPublications);
         whenReadable(xpub, this::forwardSubscriptions);
-        log.info("XSUB on {} | XPUB on {}", in, out);
+        log.info("XSUB on {} | XPUB on {}{}", in, out, zmq.curve().enabled() ? " (CURVE)" : "");
     }
 
     private void forwardPublications() {

@@ -10,6 +10,7 @@ import io.zchat.shared.clock.PhysicalClock;
 import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.CurveSettings;
 import org.springframework.util.unit.DataSize;
 
 import java.io.IOException;
@@ -221,7 +222,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static ZmqSettings zmq() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(1));
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(1),
+                CurveSettings.off());
     }
 
     private static String tcp(int port) {

@@ -30,6 +30,7 @@ import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.Access;
 import org.springframework.stereotype.Component;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -301,7 +302,7 @@ public class ServerLoop extends ZmqLoop {
         pub.connect(proxy.xsub());
         publisher = new EntryPublisher(pub, codec, messageLog);
         peers = socket(SocketType.ROUTER);
-        peers.bind("tcp://*:" + cluster.peer().port());
+        listen(peers, "tcp://*:" + cluster.peer().port(), Access.CLUSTER);
         whenReadable(clients, this::serveClients);
         whenReadable(peers, this::servePeers);
         super.log.info("serving requests from {} | publishing to {} | peers on tcp://*:{} (advertised {})",
