@@ -32,7 +32,9 @@ public record CurveSettings(
     private static final String PREFIX = "chat.zmq.curve.";
 
     public CurveSettings {
-        allowedClients = allowedClients == null ? List.of() : List.copyOf(allowedClients);
+        // blank entries are what an empty CHAT_ZMQ_CURVE_ALLOWED_CLIENTS (compose's default) binds to
+        allowedClients = allowedClients == null ? List.of()
+                : allowedClients.stream().filter(key -> key != null && !key.isBlank()).map(String::trim).toList();
         if (enabled) {
             byte[] secret = CurveKeys.decode(secretKey, PREFIX + "secret-key");
             String derived = CurveKeys.publicKeyOf(secret);

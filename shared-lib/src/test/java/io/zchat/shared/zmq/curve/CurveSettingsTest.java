@@ -45,6 +45,13 @@ class CurveSettingsTest {
     }
 
     @Test
+    void anEmptyAllowListIsNoKeyAtAll() {
+        runner.withPropertyValues("chat.zmq.curve.enabled=true", "chat.zmq.curve.secret-key=" + cluster.secretKey,
+                "chat.zmq.curve.server-key=" + cluster.publicKey, "chat.zmq.curve.allowed-clients=")
+                .run(context -> assertThat(context.getBean(ZmqSettings.class).curve().allowedClients()).isEmpty());
+    }
+
+    @Test
     void startUpFailsWithTheNameOfAMissingOrBrokenKey() {
         assertStartFails("chat.zmq.curve.secret-key is not set", "chat.zmq.curve.enabled=true",
                 "chat.zmq.curve.server-key=" + cluster.publicKey);
