@@ -1,5 +1,13 @@
 package io.zchat.shared.zmq.curve;
 
+import io.zchat.shared.client.LazyPirate;
+import io.zchat.shared.client.RequestFailedException;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.clock.LamportClock;
+import io.zchat.shared.clock.PhysicalClock;
+import io.zchat.shared.log.MessageLog;
+import io.zchat.shared.wire.Requests;
+import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +18,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +74,21 @@ class CurveLoopTest {
         ZmqSettings wrongServer = plain.withCurve(CurveSettings.on(ana.secretKey, stranger.publicKey, List.of()));
 
         assertThat(askRefused(echo, wrongServer)).isNull();
+    }
+
+    @Test
+    void aLazyPirateWhoseHandshakesAllFailGivesUpInTime() throws Exception {
+        EchoLoop echo = start(clusterNode, Access.CLIENTS);
+        ZmqSettings wrongServer = plain.withCurve(CurveSettings.on(ana.secretKey, stranger.publicKey, List.of()));
+        try (LazyPirate pirate = new LazyPirate(clients, echo.endpoint, "echo", new WireCodec(),
+                new Clocks(new LamportClock(), PhysicalClock.system()), new MessageLog(false), wrongServer)) {
+            Thread.sleep(300); // let the first handshake fail, so no connection is left to queue on
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> pirate.request("users", new Requests.Empty(), Duration.ofMillis(500), 2))
+                    .isInstanceOf(RequestFailedException.class).hasMessageContaining("after 3 attempt(s)");
+            // 3 attempts of at most 500 ms to send and 500 ms to wait, with room for a slow machine
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+        }
     }
 
     @Test
