@@ -14,6 +14,7 @@ import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.ZmqSettings;
 import io.zchat.shared.zmq.curve.CurveKeys;
 import io.zchat.shared.zmq.curve.CurveSettings;
+import io.zchat.system.support.FreePorts;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -172,6 +173,22 @@ class CurveIT {
         assertThat(denied(node("broker"))).isPositive();
         assertThat(denied(node("proxy"))).isPositive();
         assertThat(denied(node("ref"))).isPositive();
+    }
+
+    @Test
+    @Order(7)
+    void aListeningRoleWithoutTheClusterKeyPairDoesNotStart() throws Exception {
+        NodeProcess broker = new NodeProcess("broker-misconfigured", "broker", FreePorts.next(), List.of(
+                "--chat.broker.frontend=tcp://127.0.0.1:" + FreePorts.next(),
+                "--chat.broker.backend=tcp://127.0.0.1:" + FreePorts.next(),
+                "--chat.zmq.curve.enabled=true", "--chat.zmq.curve.secret-key=" + ANA.secretKey,
+                "--chat.zmq.curve.server-key=" + CLUSTER.publicKey), cluster.workDir().resolve("logs")).start();
+        try {
+            assertThat(broker.awaitExit(Duration.ofSeconds(60))).isPositive();
+            assertThat(broker.output()).contains("chat.zmq.curve.secret-key must be the cluster's");
+        } finally {
+            broker.kill();
+        }
     }
 
     private static ZmqSettings keys(ZMQ.Curve.KeyPair pair) {

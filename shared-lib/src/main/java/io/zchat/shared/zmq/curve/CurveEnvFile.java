@@ -18,11 +18,16 @@ public final class CurveEnvFile {
                 + "# the nodes that need it. Use: docker compose --env-file THIS_FILE -f deploy/compose.yml up\n"
                 + "ZCHAT_CURVE_ENABLED=true\n"
                 + "# every listening role (ref, broker, proxy, servers) holds the cluster pair\n"
-                + "ZCHAT_CLUSTER_PUBLIC_KEY=" + cluster.publicKey + "\n"
-                + "ZCHAT_CLUSTER_SECRET_KEY=" + cluster.secretKey + "\n"
+                + "ZCHAT_CLUSTER_PUBLIC_KEY=" + quoted(cluster.publicKey) + "\n"
+                + "ZCHAT_CLUSTER_SECRET_KEY=" + quoted(cluster.secretKey) + "\n"
                 + "# bots and the interactive client; more client keys: comma-separated in ZCHAT_ALLOWED_CLIENTS\n"
-                + "ZCHAT_CLIENT_PUBLIC_KEY=" + client.publicKey + "\n"
-                + "ZCHAT_CLIENT_SECRET_KEY=" + client.secretKey + "\n"
-                + "ZCHAT_ALLOWED_CLIENTS=" + client.publicKey + "\n";
+                + "ZCHAT_CLIENT_PUBLIC_KEY=" + quoted(client.publicKey) + "\n"
+                + "ZCHAT_CLIENT_SECRET_KEY=" + quoted(client.secretKey) + "\n"
+                + "ZCHAT_ALLOWED_CLIENTS=" + quoted(client.publicKey) + "\n";
+    }
+
+    /** Z85 has '#' (a comment to some env-file readers) but no quote: single quotes keep a key literal. */
+    private static String quoted(String key) {
+        return "'" + key + "'";
     }
 }

@@ -15,6 +15,7 @@ class CurveEnvFileTest {
         Map<String, String> env = parse(CurveEnvFile.generate());
 
         assertThat(env).containsEntry("ZCHAT_CURVE_ENABLED", "true");
+        assertThat(CurveEnvFile.generate()).containsPattern("(?m)^ZCHAT_CLUSTER_SECRET_KEY='[^'$]{40}'$");
         assertThat(publicOf(env.get("ZCHAT_CLUSTER_SECRET_KEY"))).isEqualTo(env.get("ZCHAT_CLUSTER_PUBLIC_KEY"));
         assertThat(publicOf(env.get("ZCHAT_CLIENT_SECRET_KEY"))).isEqualTo(env.get("ZCHAT_CLIENT_PUBLIC_KEY"));
         assertThat(env.get("ZCHAT_ALLOWED_CLIENTS")).isEqualTo(env.get("ZCHAT_CLIENT_PUBLIC_KEY"));
@@ -35,7 +36,8 @@ class CurveEnvFileTest {
         Map<String, String> env = new HashMap<>();
         for (String line : file.split("\n")) {
             if (!line.startsWith("#") && line.contains("=")) {
-                env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+                String value = line.substring(line.indexOf('=') + 1);
+                env.put(line.substring(0, line.indexOf('=')), value.replaceAll("^'(.*)'$", "$1"));
             }
         }
         return env;
