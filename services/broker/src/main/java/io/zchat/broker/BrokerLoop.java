@@ -9,6 +9,7 @@ import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.Relay;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.Access;
 import org.springframework.stereotype.Component;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -64,13 +65,13 @@ public class BrokerLoop extends ZmqLoop {
         backend = socket(SocketType.DEALER);
         String front = Endpoints.bindAddress(endpoints.frontend());
         String back = Endpoints.bindAddress(endpoints.backend());
-        frontend.bind(front);
-        backend.bind(back);
+        listen(frontend, front, Access.CLIENTS);
+        listen(backend, back, Access.CLUSTER);
         countClosedConnections(frontend, clientsClosed);
         countClosedConnections(backend, serversClosed);
         whenReadable(frontend, () -> relay(frontend, backend, requests, requestsDropped, "client->server"));
         whenReadable(backend, () -> relay(backend, frontend, replies, repliesDropped, "server->client"));
-        log.info("ROUTER on {} | DEALER on {}", front, back);
+        log.info("ROUTER on {} | DEALER on {}{}", front, back, zmq.curve().enabled() ? " (CURVE)" : "");
     }
 
     private void relay(ZMQ.Socket from, ZMQ.Socket to, Counter forwarded, Counter dropped, String direction) {

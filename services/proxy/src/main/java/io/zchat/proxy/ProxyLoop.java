@@ -10,6 +10,7 @@ import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.OverflowCountingPublisher;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.Access;
 import org.springframework.stereotype.Component;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -81,14 +82,14 @@ public class ProxyLoop extends ZmqLoop {
         publisher = new OverflowCountingPublisher(xpub, overflows::increment);
         String in = Endpoints.bindAddress(endpoints.xsub());
         String out = Endpoints.bindAddress(endpoints.xpub());
-        xsub.bind(in);
-        xpub.bind(out);
+        listen(xsub, in, Access.CLUSTER);
+        listen(xpub, out, Access.CLIENTS);
         countClosedConnections(xsub, publishersClosed);
         countClosedConnections(xpub, subscribersClosed);
         whenReadable(xsub, this::forwardPublications);
         whenReadable(xpub, this::forwardSubscriptions);
-        log.info("XSUB on {} | XPUB on {} (up to {} publications queued per subscriber)", in, out,
-                subscribers.highWater());
+        log.info("XSUB on {} | XPUB on {} (up to {} publications queued per subscriber){}", in, out,
+                subscribers.highWater(), zmq.curve().enabled() ? " (CURVE)" : "");
     }
 
     private void forwardPublications() {

@@ -15,6 +15,7 @@ import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.Access;
 import org.springframework.stereotype.Component;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -74,11 +75,12 @@ public class RefLoop extends ZmqLoop {
     protected void open() {
         rep = socket(SocketType.REP);
         String bind = Endpoints.bindAddress(properties.ref().endpoint());
-        rep.bind(bind);
+        listen(rep, bind, Access.CLUSTER);
         countClosedConnections(rep, closed);
         whenReadable(rep, this::serve);
         publishSnapshot();
-        log.info("listening on {} (heartbeat timeout {}, {} known servers)", bind,
+        log.info("listening on {}{} (heartbeat timeout {}, {} known servers)", bind,
+                zmq.curve().enabled() ? " with CURVE" : "",
                 properties.heartbeat().timeout(), directory.all().size());
     }
 

@@ -16,8 +16,10 @@ import java.time.Duration;
 /**
  * A REQ socket to one endpoint with the Lazy Pirate pattern: wait for the reply with a timeout;
  * on timeout discard the socket (a REQ socket that missed a reply is stuck), open a new one and
- * send again, a bounded number of times. Stamps and logs what it sends and receives. Used by one
- * thread only.
+ * send again, a bounded number of times. Sending is bounded by the same timeout: a REQ socket
+ * whose every connection attempt fails its handshake (e.g. a CURVE key the server refuses) has
+ * nowhere to queue a message, and a plain send would wait for ever. Stamps and logs what it sends
+ * and receives. Used by one thread only.
  */
 public final class LazyPirate implements AutoCloseable {
     private final ZContext context;
@@ -48,15 +50,17 @@ public final class LazyPirate implements AutoCloseable {
         int attempts = retries + 1;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             Stamp stamp = clocks.stamp();
-            byte[] frame = codec.encode(service, body, stamp);
-            if (frame.length > zmq.maxMessageSize().toBytes()) {
+            byte[] request = codec.encode(service, body, stamp);
+            if (request.length > zmq.maxMessageSize().toBytes()) {
                 // the receiving end would drop it and the connection: say so now instead of timing out
-                throw new RequestFailedException(service + ": request of " + frame.length + " bytes is over the "
+                throw new RequestFailedException(service + ": request of " + request.length + " bytes is over the "
                         + zmq.maxMessageSize().toBytes() + "-byte limit (chat.zmq.max-message-size); not sent");
             }
-            socket.send(frame);
-            messageLog.sent(peer, service, body, stamp);
-            byte[] answer = awaitReply(timeout);
+            byte[] answer = null;
+            if (send(request, timeout)) {
+                messageLog.sent(peer, service, body, stamp);
+                answer = awaitReply(timeout);
+            }
             if (answer == null && attempt < attempts) {
                 retryListener.retrying(service, attempt + 1, attempts);
             }
@@ -78,8 +82,7 @@ public final class LazyPirate implements AutoCloseable {
 
     /** One raw frame, one attempt: for tools and tests that send what the contract does not. */
     public byte[] requestRaw(byte[] frame, Duration timeout) {
-        socket.send(frame);
-        byte[] reply = awaitReply(timeout);
+        byte[] reply = send(frame, timeout) ? awaitReply(timeout) : null;
         if (reply == null) {
             throw new RequestFailedException("no reply to a raw frame from " + endpoint);
         }
@@ -99,6 +102,17 @@ public final class LazyPirate implements AutoCloseable {
     public void close() {
         poller.close();
         context.destroySocket(socket);
+    }
+
+    /** False when no connection took the message in time; the socket is then reopened. */
+    private boolean send(byte[] frame, Duration timeout) {
+        socket.setSendTimeOut((int) timeout.toMillis());
+        if (socket.send(frame)) {
+            return true;
+        }
+        close();
+        open();
+        return false;
     }
 
     private byte[] awaitReply(Duration timeout) {

@@ -1,5 +1,6 @@
 package io.zchat.shared.config;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -53,6 +54,14 @@ public class ChatSharedAutoConfiguration {
     @Bean
     public LoopsHealthIndicator loopsHealthIndicator(ObjectProvider<ZmqLoop> loops) {
         return new LoopsHealthIndicator(loops.orderedStream().toList());
+    }
+
+    @Bean
+    public MeterBinder zmqAuthMeters(ObjectProvider<ZmqLoop> loops) {
+        return registry -> FunctionCounter.builder("chat.zmq.auth.denied", loops,
+                        l -> l.orderedStream().mapToLong(ZmqLoop::authDenied).sum())
+                .description("CURVE handshakes refused by this node's ZAP handlers (key not admitted)")
+                .register(registry);
     }
 
     @Bean

@@ -2,6 +2,9 @@ package io.zchat.shared.zmq;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.zchat.shared.zmq.curve.Access;
+import io.zchat.shared.zmq.curve.AllowList;
+import io.zchat.shared.zmq.curve.ZapHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -46,6 +49,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
     private volatile boolean keepRunning;
     private volatile Throwable failure;
     private ZContext context;
+    private volatile ZapHandler zap;
     private ZMQ.Poller poller;
     private Thread thread;
 
@@ -154,6 +158,36 @@ public abstract class ZmqLoop implements SmartLifecycle {
         ZMQ.Socket socket = zmq.configure(context.createSocket(type));
         sockets.add(socket);
         return socket;
+    }
+
+    /**
+     * Binds a socket of this loop; with CURVE on it becomes a CURVE server whose peers the ZAP
+     * handler admits by {@code access}. Call from {@link #open()} only.
+     */
+    protected final void listen(ZMQ.Socket socket, String endpoint, Access access) {
+        if (zmq.curve().enabled()) {
+            zmq.curve().applyServer(socket, access);
+            startZapHandler();
+        }
+        socket.bind(endpoint);
+    }
+
+    /** CURVE handshakes this loop's ZAP handler refused (0 without CURVE). */
+    public long authDenied() {
+        ZapHandler handler = zap;
+        return handler == null ? 0 : handler.denied();
+    }
+
+    /** Before the first CURVE server binds: without a handler, ZeroMQ would admit every key. */
+    private void startZapHandler() {
+        if (zap != null) {
+            return;
+        }
+        ZMQ.Socket rep = socket(SocketType.REP);
+        rep.bind(ZapHandler.ENDPOINT);
+        ZapHandler handler = new ZapHandler(rep, AllowList.of(zmq.curve()));
+        whenReadable(rep, handler::answerWaiting);
+        zap = handler;
     }
 
     /** Closes and forgets a socket of this loop, e.g. a REQ socket that timed out. */

@@ -1,5 +1,6 @@
 package io.zchat.shared.zmq;
 
+import io.zchat.shared.zmq.curve.CurveSettings;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import org.zeromq.SocketType;
@@ -15,7 +16,7 @@ class ZmqSettingsTest {
     @Test
     void everySocketGetsTheSameBoundsIncludingTheHandshake() {
         ZmqSettings settings = new ZmqSettings(DataSize.ofKilobytes(64), Duration.ofMillis(50), 500,
-                Duration.ofMillis(750));
+                Duration.ofMillis(750), CurveSettings.off());
         try (ZContext context = new ZContext()) {
             ZMQ.Socket socket = settings.configure(context.createSocket(SocketType.SUB));
             assertThat(socket.getLinger()).isZero();

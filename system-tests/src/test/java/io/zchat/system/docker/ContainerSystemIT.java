@@ -118,7 +118,7 @@ class ContainerSystemIT {
         WireCodec codec = new WireCodec();
         Clocks clocks = new Clocks(new LamportClock(), PhysicalClock.system());
         ZmqSettings zmq = new ZmqSettings(org.springframework.util.unit.DataSize.ofMegabytes(1),
-                Duration.ofMillis(20), 10_000, Duration.ofSeconds(1));
+                Duration.ofMillis(20), 10_000, Duration.ofSeconds(1), io.zchat.shared.zmq.curve.CurveSettings.off());
         List<Publication> received = new CopyOnWriteArrayList<>();
         ChatSubscriber subscriber = new ChatSubscriber("sub", "tcp://localhost:" + proxy.getMappedPort(5558), codec,
                 clocks, new MessageLog(false), zmq, received::add);

@@ -10,6 +10,7 @@ import io.zchat.shared.clock.PhysicalClock;
 import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.CurveSettings;
 import org.springframework.util.unit.DataSize;
 
 import java.io.IOException;
@@ -40,6 +41,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final WireCodec codec = new WireCodec();
     private final List<NodeProcess> clientProcesses = new ArrayList<>();
+    private final List<String> nodeArgs = new ArrayList<>();
     private NodeProcess ref;
     private int refHttpPort;
     private int brokerHttpPort;
@@ -51,6 +53,12 @@ public final class LocalCluster implements AutoCloseable {
         this.workDir = NodeProcess.root().resolve("system-tests/target/clusters")
                 .resolve(testName + "-" + System.currentTimeMillis());
         Files.createDirectories(workDir);
+    }
+
+    /** Arguments every ref, broker, proxy and server of this cluster starts with (e.g. CURVE keys); before any start. */
+    public LocalCluster withNodeArgs(String... args) {
+        nodeArgs.addAll(List.of(args));
+        return this;
     }
 
     /** Ref, broker and proxy: what servers and clients need. */
@@ -69,8 +77,8 @@ public final class LocalCluster implements AutoCloseable {
         if (brokerHttpPort == 0) {
             brokerHttpPort = FreePorts.next();
         }
-        broker = new NodeProcess("broker", "broker", brokerHttpPort, List.of(
-                "--chat.broker.frontend=" + tcp(frontend), "--chat.broker.backend=" + tcp(backend)), logs()).start();
+        broker = new NodeProcess("broker", "broker", brokerHttpPort, withNodeArgs(List.of(
+                "--chat.broker.frontend=" + tcp(frontend), "--chat.broker.backend=" + tcp(backend))), logs()).start();
         return broker;
     }
 
@@ -81,7 +89,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         List<String> args = new ArrayList<>(List.of("--chat.proxy.xsub=" + tcp(xsub), "--chat.proxy.xpub=" + tcp(xpub)));
         args.addAll(List.of(extraArgs));
-        proxy = new NodeProcess("proxy", "proxy", proxyHttpPort, args, logs()).start();
+        proxy = new NodeProcess("proxy", "proxy", proxyHttpPort, withNodeArgs(args), logs()).start();
         return proxy;
     }
 
@@ -103,8 +111,8 @@ public final class LocalCluster implements AutoCloseable {
         if (refHttpPort == 0) {
             refHttpPort = FreePorts.next();
         }
-        ref = new NodeProcess("ref", "ref", refHttpPort, List.of("--chat.ref.endpoint=" + tcp(refPort),
-                "--chat.data-dir=" + dataDir("ref")), logs()).start();
+        ref = new NodeProcess("ref", "ref", refHttpPort, withNodeArgs(List.of("--chat.ref.endpoint=" + tcp(refPort),
+                "--chat.data-dir=" + dataDir("ref"))), logs()).start();
         return ref;
     }
 
@@ -144,7 +152,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--chat.broker.backend=" + tcp(backend), "--chat.proxy.xsub=" + tcp(xsub),
                 "--chat.proxy.xpub=" + tcp(xpub)));
         args.addAll(List.of(extraArgs));
-        NodeProcess server = new NodeProcess(name, "server", httpPort, args, logs()).start();
+        NodeProcess server = new NodeProcess(name, "server", httpPort, withNodeArgs(args), logs()).start();
         servers.put(name, server);
         return server;
     }
@@ -225,13 +233,22 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public ChatClient client(ClientSettings settings) {
-        ChatClient client = new ChatClient(tcp(frontend), codec, clocks(), new MessageLog(false), settings, zmq());
+        return client(settings, zmq());
+    }
+
+    /** A client with socket settings of its own (e.g. its CURVE keys). */
+    public ChatClient client(ClientSettings settings, ZmqSettings zmq) {
+        ChatClient client = new ChatClient(tcp(frontend), codec, clocks(), new MessageLog(false), settings, zmq);
         clients.add(client);
         return client;
     }
 
     public ChatSubscriber subscriber(String name, Consumer<Publication> listener) {
-        ChatSubscriber subscriber = new ChatSubscriber(name, tcp(xpub), codec, clocks(), new MessageLog(false), zmq(),
+        return subscriber(name, zmq(), listener);
+    }
+
+    public ChatSubscriber subscriber(String name, ZmqSettings zmq, Consumer<Publication> listener) {
+        ChatSubscriber subscriber = new ChatSubscriber(name, tcp(xpub), codec, clocks(), new MessageLog(false), zmq,
                 listener);
         subscriber.start();
         clients.add(subscriber::stop);
@@ -268,12 +285,20 @@ public final class LocalCluster implements AutoCloseable {
         return workDir.resolve("logs");
     }
 
-    private static Clocks clocks() {
+    private List<String> withNodeArgs(List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(nodeArgs);
+        return all;
+    }
+
+    public static Clocks clocks() {
         return new Clocks(new LamportClock(), PhysicalClock.system());
     }
 
-    private static ZmqSettings zmq() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(1));
+    /** Socket settings of the clients this class makes: short polls, no CURVE. */
+    public static ZmqSettings zmq() {
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(1),
+                CurveSettings.off());
     }
 
     private static String tcp(int port) {

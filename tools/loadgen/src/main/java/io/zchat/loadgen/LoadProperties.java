@@ -1,6 +1,7 @@
 package io.zchat.loadgen;
 
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.CurveSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -32,6 +33,8 @@ import java.util.List;
  * @param metricsEvery how often they are read during the run (each reading costs the servers
  *                    CPU, which the run then lacks)
  * @param output      the JSON report
+ * @param curve       CURVE on the generator's links, as {@code chat.zmq.curve} on a client: its own
+ *                    secret key (on the broker's and proxy's allow-lists) and the cluster's server key
  */
 @ConfigurationProperties("loadgen")
 public record LoadProperties(
@@ -53,7 +56,8 @@ public record LoadProperties(
         @DefaultValue("1") int subscribers,
         @DefaultValue List<String> metrics,
         @DefaultValue("1s") Duration metricsEvery,
-        @DefaultValue("loadgen-report.json") Path output) {
+        @DefaultValue("loadgen-report.json") Path output,
+        @DefaultValue CurveSettings curve) {
 
     public LoadProperties {
         if (connections < 1 || workers < 1 || workers > connections || inFlight < 1 || rate < 0) {
@@ -76,6 +80,6 @@ public record LoadProperties(
 
     /** The shared socket settings, with no high-water mark: the generator must not drop what it measures. */
     public ZmqSettings zmq() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 0, Duration.ofSeconds(1));
+        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 0, Duration.ofSeconds(1), curve);
     }
 }

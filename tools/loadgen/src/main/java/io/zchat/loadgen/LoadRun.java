@@ -88,7 +88,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
     /** Users and channels the load needs; an existing one is fine. */
     private void prepare() {
         try (ChatClient client = new ChatClient(properties.broker(), codec, clocks, new MessageLog(false),
-                new ClientSettings(Duration.ofSeconds(3), 3), ZmqSettings.defaults())) {
+                new ClientSettings(Duration.ofSeconds(3), 3), ZmqSettings.defaults().withCurve(properties.curve()))) {
             for (int i = 0; i < properties.users(); i++) {
                 client.login(Workload.user(i));
             }

@@ -5,6 +5,7 @@ import io.zchat.shared.clock.LamportClock;
 import io.zchat.shared.clock.PhysicalClock;
 import io.zchat.shared.wire.Envelope;
 import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.zmq.curve.CurveSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class WorkloadTest {
     private static LoadProperties properties(double publish, double message, double history) {
         return new LoadProperties("tcp://b", "tcp://p", 8, 2, 32, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 100, publish, message, history, 4, 16, 1, List.of(), Duration.ofSeconds(1),
-                Path.of("r.json"));
+                Path.of("r.json"), CurveSettings.off());
     }
 
     @Test

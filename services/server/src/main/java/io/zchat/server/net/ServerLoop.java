@@ -31,6 +31,7 @@ import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.OverflowCountingPublisher;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
+import io.zchat.shared.zmq.curve.Access;
 import org.springframework.stereotype.Component;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -366,7 +367,7 @@ public class ServerLoop extends ZmqLoop {
         publisher = new EntryPublisher(new OverflowCountingPublisher(pub, publicationOverflows::increment), codec,
                 messageLog);
         peers = socket(SocketType.ROUTER);
-        peers.bind("tcp://*:" + cluster.peer().port());
+        listen(peers, "tcp://*:" + cluster.peer().port(), Access.CLUSTER);
         countClosedConnections(peers, peersClosed);
         whenReadable(clients, this::serveClients);
         whenReadable(peers, this::servePeers);
