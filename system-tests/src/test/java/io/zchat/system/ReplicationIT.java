@@ -4,6 +4,7 @@ import io.zchat.shared.client.ChatClient;
 import io.zchat.shared.client.ClientSettings;
 import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.ServerHealth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,15 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,7 +112,7 @@ class ReplicationIT {
         List<String> survivors = NAMES.stream().filter(n -> !n.equals(killed)).toList();
         for (String survivor : survivors) {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(storedTexts(survivor)).containsAll(acknowledged));
+                    .untilAsserted(() -> assertThat(ServerFiles.storedTexts(cluster.dataDir(survivor))).containsAll(acknowledged));
         }
     }
 
@@ -129,7 +123,7 @@ class ReplicationIT {
         cluster.startServer(killed);
         awaitIdentical(NAMES);
         System.out.printf("%s back and identical after %d ms%n", killed, (System.nanoTime() - started) / 1_000_000);
-        assertThat(storedTexts(killed)).containsAll(acknowledged);
+        assertThat(ServerFiles.storedTexts(cluster.dataDir(killed))).containsAll(acknowledged);
     }
 
     @Test
@@ -143,55 +137,20 @@ class ReplicationIT {
         long lines = Files.readAllLines(cluster.dataDir("server-4").resolve("replication.jsonl")).size();
         System.out.printf("empty server-4 caught up %d log entries in %d ms%n", lines,
                 (System.nanoTime() - started) / 1_000_000);
-        assertThat(storedTexts("server-4")).containsAll(acknowledged);
+        assertThat(ServerFiles.storedTexts(cluster.dataDir("server-4"))).containsAll(acknowledged);
     }
 
     private static void awaitIdentical(List<String> servers) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Map<String, String> hashes = new LinkedHashMap<>();
             for (String server : servers) {
-                hashes.put(server, hashes(server));
+                hashes.put(server, ServerFiles.hashes(cluster.dataDir(server), FILES));
             }
             assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
         });
         Map<String, String> hashes = new LinkedHashMap<>();
-        servers.forEach(s -> hashes.put(s, hashes(s)));
+        servers.forEach(s -> hashes.put(s, ServerFiles.hashes(cluster.dataDir(s), FILES)));
         System.out.println("sha256 per server: " + hashes);
-    }
-
-    private static String hashes(String server) {
-        return FILES.stream().map(f -> f.substring(0, 3) + ":" + sha256(cluster.dataDir(server).resolve(f)))
-                .collect(Collectors.joining(" "));
-    }
-
-    private static String sha256(Path file) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.exists(file)
-                    ? Files.readAllBytes(file) : new byte[0]);
-            return HexFormat.of().formatHex(digest).substring(0, 12);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The texts of every post and direct message in a server's files. */
-    private static Set<String> storedTexts(String server) throws IOException {
-        Set<String> texts = ConcurrentHashMap.newKeySet();
-        for (String file : List.of("publications.jsonl", "messages.jsonl")) {
-            Path path = cluster.dataDir(server).resolve(file);
-            if (Files.exists(path)) {
-                for (String line : Files.readAllLines(path)) {
-                    int start = line.indexOf("\"message\":\"");
-                    if (start >= 0) {
-                        int from = start + 11;
-                        texts.add(line.substring(from, line.indexOf('"', from)));
-                    }
-                }
-            }
-        }
-        return texts;
     }
 
     private static long longestPauseAround(ConcurrentLinkedQueue<Long> ackTimes, long killedAt) {

@@ -5,6 +5,7 @@ import io.zchat.shared.client.ClientSettings;
 import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
+import io.zchat.system.support.ServerFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -111,13 +112,8 @@ class RoleRestartIT {
     private void assertAcknowledgedOnEveryServer() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             for (String server : SERVERS) {
-                String posts = Files.readString(cluster.dataDir(server).resolve("publications.jsonl"));
-                List<String> missing = new ArrayList<>();
-                for (String message : acknowledged) {
-                    if (!posts.contains("\"message\":\"" + message + "\"")) {
-                        missing.add(message);
-                    }
-                }
+                Set<String> stored = ServerFiles.storedTexts(cluster.dataDir(server));
+                List<String> missing = acknowledged.stream().filter(m -> !stored.contains(m)).toList();
                 assertThat(missing).as("acknowledged writes missing on " + server).isEmpty();
             }
         });

@@ -6,6 +6,7 @@ import io.zchat.shared.client.ChatClient;
 import io.zchat.shared.client.RequestFailedException;
 import io.zchat.shared.wire.Replies;
 import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerHealth;
 import org.junit.jupiter.api.AfterAll;
@@ -17,16 +18,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -90,7 +87,7 @@ class StorageFaultsIT {
         System.out.printf("%s repaired and identical %d ms after its start%n", victim,
                 (System.nanoTime() - started) / 1_000_000);
         for (String server : NAMES) {
-            assertThat(storedTexts(server)).as(server).containsAll(acknowledged);
+            assertThat(ServerFiles.storedTexts(cluster.dataDir(server))).as(server).containsAll(acknowledged);
         }
         assertThat(chatDetails(cluster.server(victim)).path("lastCorruption").asText())
                 .as("health says what was found").isNotEmpty();
@@ -132,7 +129,7 @@ class StorageFaultsIT {
         assertThat(refusal).contains("server-4 cannot store writes").contains("No space left on device");
         for (String server : NAMES) {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
-                    .untilAsserted(() -> assertThat(storedTexts(server)).as(server).containsAll(acknowledged));
+                    .untilAsserted(() -> assertThat(ServerFiles.storedTexts(cluster.dataDir(server))).as(server).containsAll(acknowledged));
         }
         assertThat(full.isAlive()).isTrue();
         full.stop();
@@ -184,48 +181,10 @@ class StorageFaultsIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Map<String, String> hashes = new LinkedHashMap<>();
             for (String server : servers) {
-                hashes.put(server, hashes(server));
+                hashes.put(server, ServerFiles.hashes(cluster.dataDir(server), FILES));
             }
             assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
         });
-    }
-
-    private static String hashes(String server) {
-        List<String> out = new ArrayList<>();
-        for (String file : FILES) {
-            out.add(file.substring(0, 3) + ":" + sha256(cluster.dataDir(server).resolve(file)));
-        }
-        return String.join(" ", out);
-    }
-
-    private static String sha256(Path file) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.exists(file)
-                    ? Files.readAllBytes(file) : new byte[0]);
-            return HexFormat.of().formatHex(digest).substring(0, 12);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The texts of every post and direct message in a server's files. */
-    private static Set<String> storedTexts(String server) throws IOException {
-        Set<String> texts = new LinkedHashSet<>();
-        for (String file : List.of("publications.jsonl", "messages.jsonl")) {
-            Path path = cluster.dataDir(server).resolve(file);
-            if (Files.exists(path)) {
-                for (String line : Files.readAllLines(path)) {
-                    int start = line.indexOf("\"message\":\"");
-                    if (start >= 0) {
-                        int from = start + 11;
-                        texts.add(line.substring(from, line.indexOf('"', from)));
-                    }
-                }
-            }
-        }
-        return texts;
     }
 
     private static JsonNode chatDetails(NodeProcess server) throws IOException, InterruptedException {
