@@ -128,6 +128,43 @@ class FuzzIT {
     }
 
     /**
+     * A stranger on the broker's server side sending random "replies" (random routing frames and
+     * bodies): the broker drops and counts every one it cannot route, and keeps relaying for the
+     * real servers.
+     */
+    @Test
+    void randomRepliesAtTheBrokersServerSideAreDroppedAndCounted() throws Exception {
+        double before = brokerDroppedReplies();
+        Random random = new Random(SEED + 3);
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket rogue = context.createSocket(SocketType.DEALER);
+            rogue.setLinger(0);
+            rogue.connect(cluster.brokerBackendEndpoint());
+            Thread.sleep(300);
+            for (int i = 0; i < FRAMES; i++) {
+                int count = 1 + random.nextInt(4);
+                for (int f = 0; f < count; f++) {
+                    rogue.send(FrameGenerator.bytes(random, random.nextInt(30)), f < count - 1 ? ZMQ.SNDMORE : 0);
+                }
+            }
+            await().atMost(ANSWERS_WITHIN).pollInterval(Duration.ofMillis(200))
+                    .until(() -> brokerDroppedReplies() >= before + FRAMES);
+        }
+        System.out.println("fuzz: " + FRAMES + " random replies at the broker's server side, dropped and counted: "
+                + (brokerDroppedReplies() - before));
+        try (ChatClient client = cluster.client()) {
+            assertThat(client.login("fuzz-hal").ok()).isTrue();
+            assertThat(client.publish("fuzz-hal", "general", "after the random replies").isOk()).isTrue();
+        }
+    }
+
+    private static double brokerDroppedReplies() throws Exception {
+        Matcher m = Pattern.compile("(?m)^chat_broker_dropped_total\\{[^}]*direction=\"reply\"[^}]*\\} (\\S+)$")
+                .matcher(cluster.broker().get("/actuator/prometheus"));
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    /**
      * A frame over chat.zmq.max-message-size (1 MB here) at every listening socket: ZeroMQ drops it
      * with the connection, the node counts the closed connection and keeps serving; the client
      * library refuses to send such a request at all, with the reason, instead of timing out.

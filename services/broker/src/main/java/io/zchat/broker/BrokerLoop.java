@@ -55,13 +55,17 @@ public class BrokerLoop extends ZmqLoop {
 
     private static Counter dropped(MeterRegistry registry, String direction) {
         return Counter.builder("chat.broker.dropped")
-                .description("messages dropped because no server (or client) could take them")
+                .description("messages dropped because no server (or client) could take them: none connected, "
+                        + "the addressed client gone or unknown, or its queue full")
                 .tag("direction", direction).register(registry);
     }
 
     @Override
     protected void open() {
         frontend = socket(SocketType.ROUTER);
+        // a reply whose client is gone (or whose route is garbage) then fails to send and is counted,
+        // instead of vanishing inside ZeroMQ
+        frontend.setRouterMandatory(true);
         backend = socket(SocketType.DEALER);
         String front = Endpoints.bindAddress(endpoints.frontend());
         String back = Endpoints.bindAddress(endpoints.backend());
@@ -80,7 +84,8 @@ public class BrokerLoop extends ZmqLoop {
         forwarded.increment(moved.forwarded());
         if (moved.dropped() > 0) {
             dropped.increment(moved.dropped());
-            log.warn("{}: dropped {} message(s): nobody connected to take them", direction, moved.dropped());
+            log.warn("{}: dropped {} message(s): no peer to take them (none connected, the one addressed is gone "
+                    + "or unknown, or its queue is full)", direction, moved.dropped());
         }
     }
 

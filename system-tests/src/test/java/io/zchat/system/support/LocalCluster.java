@@ -167,6 +167,11 @@ public final class LocalCluster implements AutoCloseable {
         return client.awaitReady();
     }
 
+    /** The broker's server endpoint. */
+    public String brokerBackendEndpoint() {
+        return tcp(backend);
+    }
+
     /** The broker's client endpoint. */
     public String brokerEndpoint() {
         return tcp(frontend);
