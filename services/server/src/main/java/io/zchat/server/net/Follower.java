@@ -130,13 +130,6 @@ final class Follower {
     }
 
     /**
-     * Forwards go again only when the coordinator has said nothing for {@code retry-after} (it may
-     * have lost them: restarted, or dropped them at its high-water mark), and then once per
-     * {@code retry-after}. Within one connection TCP loses nothing, so while the coordinator is
-     * answering, however slowly, resending would only bury it (and this follower's fetches, which
-     * share the connection) deeper.
-     */
-    /**
      * Sends again each forwarded write whose answer is overdue, or that was refused (soon after).
      * Per write, not per link: a coordinator that keeps answering fetches may still have lost a
      * forward (sent to it as it took over, or refused while it stopped), which must not wait forever.

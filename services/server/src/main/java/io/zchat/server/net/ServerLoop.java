@@ -84,8 +84,6 @@ public class ServerLoop extends ZmqLoop {
     private final List<Runnable> afterFlush = new ArrayList<>();
     private int inFlightAtStop;
     private long storageRetryAt;
-    /** When the coordinator last said anything to this follower. */
-    private long heardFromUpstreamAt;
     private ZMQ.Socket clients;
     private ZMQ.Socket peers;
     private EntryPublisher publisher;
@@ -370,7 +368,6 @@ public class ServerLoop extends ZmqLoop {
         while (handled < properties.storage().maxBatch() && upstream.isOpen()
                 && (frames = receive(upstream.socket())) != null) {
             handled++;
-            heardFromUpstreamAt = System.currentTimeMillis();
             byte[] body = frames.get(frames.size() - 1);
             try {
                 Frame answer = codec.read(body);
