@@ -1,0 +1,360 @@
+package io.zchat.server.net;
+
+import io.zchat.server.ServerProperties;
+import io.zchat.server.cluster.ClusterView;
+import io.zchat.server.handler.WriteErrors;
+import io.zchat.server.log.ReplicationLog;
+import io.zchat.server.log.TermFile;
+import io.zchat.server.net.ServerLoop.Role;
+import io.zchat.server.replication.CommitTracker;
+import io.zchat.server.replication.LogMatch;
+import io.zchat.server.replication.ReplicaMessages;
+import io.zchat.server.replication.Sequencer;
+import io.zchat.server.state.ChatState;
+import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.wire.Requests;
+import io.zchat.shared.wire.Service;
+import io.zchat.shared.wire.WireCodec;
+import io.zchat.shared.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator's side of the replication, on the server loop's thread: it becomes coordinator
+ * (after recovering, if a peer's log is ahead), orders this server's clients' writes and the ones
+ * followers forward, serves fetches (holding those with nothing new), tracks the commit point and
+ * then answers what waited for it; and it steps down, handing its waiting writes on.
+ */
+final class Coordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+    private final ServerProperties properties;
+    private final ReplicationLog log;
+    private final ChatState state;
+    private final TermFile termFile;
+    private final Clocks clocks;
+    private final WireCodec codec;
+    private final ClusterView view;
+    private final ReplicaState replica;
+    private final Outbox outbox;
+    private final Upstream upstream;
+    private final PendingWrites pending;
+    private final Consumer<Runnable> afterFlush;
+    private final Runnable deposed;
+    /** Answers to forwarded writes, per follower, sent together at the end of the group. */
+    private final ForwardAnswers forwardAnswers = new ForwardAnswers();
+    private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
+    private final List<ParkedFetch> parkedFetches = new ArrayList<>();
+    private CommitTracker tracker;
+    private boolean draining;
+
+    /**
+     * @param afterFlush runs a task after the group's log write
+     * @param deposed    tells the cluster loop this server stopped being coordinator without hearing a new one
+     */
+    Coordinator(ServerProperties properties, ReplicationLog log, ChatState state, TermFile termFile, Clocks clocks,
+                WireCodec codec, ClusterView view, ReplicaState replica, Outbox outbox, Upstream upstream,
+                PendingWrites pending, Consumer<Runnable> afterFlush, Runnable deposed) {
+        this.properties = properties;
+        this.log = log;
+        this.state = state;
+        this.termFile = termFile;
+        this.clocks = clocks;
+        this.codec = codec;
+        this.view = view;
+        this.replica = replica;
+        this.outbox = outbox;
+        this.upstream = upstream;
+        this.pending = pending;
+        this.afterFlush = afterFlush;
+        this.deposed = deposed;
+    }
+
+    /** A write another server forwarded, answered once committed. */
+    private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
+    }
+
+    /** A follower's fetch held until there is something new (or its wait ends). */
+    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long until) {
+    }
+
+    /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
+    void lead(long term, String source, long sourceSeq) {
+        if (termFile.term() != term) {
+            LOG.warn("term {} was overtaken by term {} before this server could lead it", term,
+                    termFile.term());
+            deposed.run();
+            return;
+        }
+        tracker = null;
+        long reach = Math.max(log.lastSeq(), source != null ? sourceSeq : 0);
+        if (!replica.canLead() || reach < replica.committedFloor) {
+            LOG.warn("not leading term {}: {}", term, !replica.canLead() ? "this server cannot write its log ("
+                    + replica.logProblem + ")" : "no log on board reaches seq " + replica.committedFloor
+                    + ", known committed (this server's own copy was damaged); waiting for a server that has it");
+            deposed.run();
+            return;
+        }
+        if (source != null && sourceSeq > log.lastSeq()) {
+            replica.role = Role.RECOVERING;
+            replica.recoveryTarget = sourceSeq;
+            upstream.connect(source, source);
+            LOG.info("term {}: recovering entries {}..{} from {} before ordering", term,
+                    log.lastSeq() + 1, sourceSeq, source);
+            upstream.sendFetch();
+        } else {
+            startLeading();
+        }
+    }
+
+    void startLeading() {
+        replica.role = Role.LEADER;
+        replica.caughtUp = true;
+        replica.lagEntries = 0;
+        replica.lagMillis = 0;
+        upstream.close();
+        tracker = new CommitTracker(properties.replication().minAcks(), replica.commit);
+        LOG.info("ordering writes in term {} from seq {}", termFile.term(), log.lastSeq() + 1);
+        List<PendingWrite> waiting = pending.takeForwarded();
+        waiting.forEach(this::orderLocal);
+        afterFlush.accept(() -> {
+            // it may have stepped down again before its first flush
+            if (replica.role == Role.LEADER) {
+                countOwnCopy();
+            }
+        });
+    }
+
+    /** This server's own copy counts once it is durable. */
+    void countOwnCopy() {
+        advanceCommit(tracker.durable(view.self(), log.durableSeq()));
+    }
+
+    /** No more forwards are taken: followers send them again, to whoever coordinates next. */
+    void stopTakingForwards() {
+        draining = true;
+    }
+
+    // ---- ordering -----------------------------------------------------------------------------
+
+    void orderLocal(PendingWrite write) {
+        Sequencer.Decision decision = order(write.write, write.body, write.id);
+        if (decision.refusal() != null) {
+            outbox.answerClient(write.route, write.service, decision.refusal(), write.receivedNanos);
+            return;
+        }
+        write.reply = WriteErrors.success(write.write);
+        if (decision.entry() != null) {
+            write.seq = decision.entry().seq();
+            write.publish = decision.entry();
+        } else {
+            write.seq = decision.existingSeq();
+        }
+        if (write.seq <= replica.commit) {
+            pending.answer(write);
+        } else {
+            awaitingCommit.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
+        }
+    }
+
+    /** Orders a write in this term: a new entry is appended to the log and applied. */
+    private Sequencer.Decision order(Service service, Requests.Write body, String id) {
+        Sequencer.Decision decision = Sequencer.order(state, clocks, termFile.term(), service, body, id);
+        if (decision.entry() != null) {
+            log.append(decision.entry());
+            state.apply(decision.entry());
+        }
+        return decision;
+    }
+
+    void takeForward(List<byte[]> route, ReplicaMessages.Forward forward) {
+        List<ReplicaMessages.Write> writes = forward.writes() == null ? List.of() : forward.writes();
+        for (ReplicaMessages.Write write : writes) {
+            if (replica.role != Role.LEADER || draining) {
+                // refused writes are sent again soon, to whoever coordinates by then
+                forwardAnswers.add(route, ReplicaMessages.Result.refused(write.fid(),
+                        draining ? "coordinator is stopping" : "not coordinator"));
+            } else {
+                orderForwarded(route, write);
+            }
+        }
+    }
+
+    private void orderForwarded(List<byte[]> route, ReplicaMessages.Write write) {
+        Service service = Service.of(write.service()).filter(Service::isWrite).orElse(null);
+        if (service == null) {
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), "'" + write.service() + "' is not a write"));
+            return;
+        }
+        Requests.Write body;
+        try {
+            body = (Requests.Write) codec.bodyOf(write.request(), Sequencer.requestType(service), write.service());
+        } catch (WireFormatException e) {
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), e.getMessage()));
+            return;
+        }
+        Sequencer.Decision decision = order(service, body, write.fid());
+        if (decision.refusal() != null) {
+            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), decision.problem()));
+            return;
+        }
+        long seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
+        RemoteWrite remote = new RemoteWrite(route, write.fid(), decision.entry() != null);
+        if (seq <= replica.commit) {
+            answerRemote(remote, seq);
+        } else {
+            awaitingCommit.computeIfAbsent(seq, s -> new ArrayList<>()).add(remote);
+        }
+    }
+
+    private void answerRemote(RemoteWrite remote, long seq) {
+        forwardAnswers.add(remote.route(), ReplicaMessages.Result.committed(remote.fid(), seq, remote.created()));
+    }
+
+    void sendForwardAnswers() {
+        forwardAnswers.drain((route, results) ->
+                outbox.answerPeer(route, ReplicaMessages.FORWARD, new ReplicaMessages.Forwarded(results)));
+    }
+
+    // ---- fetches ------------------------------------------------------------------------------
+
+    /** A follower (or a recovering coordinator) asks for entries after its last one. */
+    void takeFetch(List<byte[]> route, ReplicaMessages.Fetch fetch) {
+        if (fetch.term() > termFile.term() && replica.role == Role.LEADER) {
+            LOG.warn("{} is in term {}, later than this coordinator's {}: stepping down",
+                    fetch.node(), fetch.term(), termFile.term());
+            stepDown();
+            deposed.run();
+        }
+        // only a coordinator feeds followers (and may tell them to cut their log); a coordinator
+        // of this term that is still recovering may read any follower's log
+        boolean serving = replica.role == Role.LEADER
+                || (fetch.recovery() && replica.role == Role.FOLLOWER && fetch.term() >= termFile.term());
+        if (!serving) {
+            outbox.answerPeer(route, ReplicaMessages.FETCH, entries(List.of(), null,
+                    replica.role == Role.RECOVERING ? "recovering" : "not coordinator"));
+            return;
+        }
+        Long truncate = LogMatch.truncateTo(log, fetch.lastSeq(), fetch.lastTerm());
+        if (truncate != null) {
+            outbox.answerPeer(route, ReplicaMessages.FETCH, entries(List.of(), truncate, null));
+            return;
+        }
+        if (replica.role == Role.LEADER) {
+            advanceCommit(tracker.durable(fetch.node(), Math.min(fetch.durable(), fetch.lastSeq())));
+        }
+        List<byte[]> lines = read(fetch.lastSeq());
+        if (lines.isEmpty() && replica.role == Role.LEADER) {
+            parkedFetches.add(new ParkedFetch(route, fetch,
+                    System.currentTimeMillis() + properties.replication().fetchWait().toMillis()));
+            return;
+        }
+        outbox.answerPeer(route, ReplicaMessages.FETCH, entries(lines, null, null));
+    }
+
+    /** What a follower gets: as coordinator, appended entries too; otherwise (recovery reads) durable ones. */
+    private List<byte[]> read(long after) {
+        int max = properties.replication().fetchEntries();
+        int maxBytes = (int) properties.replication().fetchBytes().toBytes();
+        return replica.role == Role.LEADER ? log.readAppended(after, max, maxBytes) : log.read(after, max, maxBytes);
+    }
+
+    private ReplicaMessages.Entries entries(List<byte[]> lines, Long truncate, String refused) {
+        return new ReplicaMessages.Entries(view.self(), termFile.term(), log.durableSeq(), replica.commit,
+                clocks.physical().millis(), lines, truncate, refused);
+    }
+
+    /** Answers held fetches: those with new entries, and (when {@code all}) every one, e.g. for a new commit. */
+    void answerParkedFetches(boolean all) {
+        Iterator<ParkedFetch> it = parkedFetches.iterator();
+        while (it.hasNext()) {
+            ParkedFetch parked = it.next();
+            List<byte[]> lines = read(parked.fetch().lastSeq());
+            if (!lines.isEmpty() || all) {
+                it.remove();
+                outbox.answerPeer(parked.route(), ReplicaMessages.FETCH, entries(lines, null, null));
+            }
+        }
+    }
+
+    void answerExpiredFetches(long now) {
+        Iterator<ParkedFetch> it = parkedFetches.iterator();
+        while (it.hasNext()) {
+            ParkedFetch parked = it.next();
+            if (now >= parked.until()) {
+                it.remove();
+                outbox.answerPeer(parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, null));
+            }
+        }
+    }
+
+    // ---- commit -------------------------------------------------------------------------------
+
+    private void advanceCommit(long newCommit) {
+        if (newCommit <= replica.commit && awaitingCommit.isEmpty()) {
+            return;
+        }
+        boolean moved = newCommit > replica.commit;
+        replica.commit = Math.max(replica.commit, newCommit);
+        Map<Long, List<Object>> due = awaitingCommit.headMap(replica.commit, true);
+        for (Map.Entry<Long, List<Object>> e : due.entrySet()) {
+            for (Object waiting : e.getValue()) {
+                if (waiting instanceof PendingWrite p) {
+                    pending.answer(p);
+                } else if (waiting instanceof RemoteWrite r) {
+                    answerRemote(r, e.getKey());
+                }
+            }
+        }
+        due.clear();
+        if (moved) {
+            answerParkedFetches(true);
+        }
+    }
+
+    /** This server's clients' writes ordered here and not committed yet. */
+    int waitingClientWrites() {
+        int waiting = 0;
+        for (List<Object> group : awaitingCommit.values()) {
+            for (Object w : group) {
+                if (w instanceof PendingWrite) {
+                    waiting++;
+                }
+            }
+        }
+        return waiting;
+    }
+
+    /** Seqs that writes wait on to be committed. */
+    int uncommittedSeqs() {
+        return awaitingCommit.size();
+    }
+
+    /** No longer coordinator: hand waiting writes to whoever leads next; their ids keep them single. */
+    void stepDown() {
+        for (List<Object> waiting : awaitingCommit.values()) {
+            for (Object w : waiting) {
+                if (w instanceof PendingWrite p) {
+                    pending.forward(p);
+                } else if (w instanceof RemoteWrite r) {
+                    forwardAnswers.add(r.route(), ReplicaMessages.Result.refused(r.fid(), "coordinator changed"));
+                }
+            }
+        }
+        awaitingCommit.clear();
+        for (ParkedFetch parked : parkedFetches) {
+            outbox.answerPeer(parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"));
+        }
+        parkedFetches.clear();
+        sendForwardAnswers();
+        tracker = null;
+        replica.role = Role.FOLLOWER;
+    }
+}
