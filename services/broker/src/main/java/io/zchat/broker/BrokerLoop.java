@@ -69,10 +69,8 @@ public class BrokerLoop extends ZmqLoop {
         backend = socket(SocketType.DEALER);
         String front = Endpoints.bindAddress(endpoints.frontend());
         String back = Endpoints.bindAddress(endpoints.backend());
-        listen(frontend, front, Access.CLIENTS);
-        listen(backend, back, Access.CLUSTER);
-        countClosedConnections(frontend, clientsClosed);
-        countClosedConnections(backend, serversClosed);
+        listen(frontend, front, Access.CLIENTS, clientsClosed);
+        listen(backend, back, Access.CLUSTER, serversClosed);
         whenReadable(frontend, () -> relay(frontend, backend, requests, requestsDropped, "client->server"));
         whenReadable(backend, () -> relay(backend, frontend, replies, repliesDropped, "server->client"));
         log.info("ROUTER on {} | DEALER on {}{}", front, back, zmq.curve().enabled() ? " (CURVE)" : "");

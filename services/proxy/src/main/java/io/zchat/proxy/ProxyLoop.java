@@ -82,10 +82,8 @@ public class ProxyLoop extends ZmqLoop {
         publisher = new OverflowCountingPublisher(xpub, overflows::increment);
         String in = Endpoints.bindAddress(endpoints.xsub());
         String out = Endpoints.bindAddress(endpoints.xpub());
-        listen(xsub, in, Access.CLUSTER);
-        listen(xpub, out, Access.CLIENTS);
-        countClosedConnections(xsub, publishersClosed);
-        countClosedConnections(xpub, subscribersClosed);
+        listen(xsub, in, Access.CLUSTER, publishersClosed);
+        listen(xpub, out, Access.CLIENTS, subscribersClosed);
         whenReadable(xsub, this::forwardPublications);
         whenReadable(xpub, this::forwardSubscriptions);
         log.info("XSUB on {} | XPUB on {} (up to {} publications queued per subscriber){}", in, out,

@@ -75,8 +75,7 @@ public class RefLoop extends ZmqLoop {
     protected void open() {
         rep = socket(SocketType.REP);
         String bind = Endpoints.bindAddress(properties.ref().endpoint());
-        listen(rep, bind, Access.CLUSTER);
-        countClosedConnections(rep, closed);
+        listen(rep, bind, Access.CLUSTER, closed);
         whenReadable(rep, this::serve);
         publishSnapshot();
         log.info("listening on {}{} (heartbeat timeout {}, {} known servers)", bind,

@@ -162,14 +162,18 @@ public abstract class ZmqLoop implements SmartLifecycle {
 
     /**
      * Binds a socket of this loop; with CURVE on it becomes a CURVE server whose peers the ZAP
-     * handler admits by {@code access}. Call from {@link #open()} only.
+     * handler admits by {@code access}. The connections ZeroMQ closes on it go to {@code closed}:
+     * a peer that went away, or one that sent a frame over {@code chat.zmq.max-message-size}
+     * (ZeroMQ drops the frame and the connection, and does not say which of the two it was). Call
+     * from {@link #open()} only.
      */
-    protected final void listen(ZMQ.Socket socket, String endpoint, Access access) {
+    protected final void listen(ZMQ.Socket socket, String endpoint, Access access, Counter closed) {
         if (zmq.curve().enabled()) {
             zmq.curve().applyServer(socket, access);
             startZapHandler();
         }
         socket.bind(endpoint);
+        countClosedConnections(socket, closed);
     }
 
     /** CURVE handshakes this loop's ZAP handler refused (0 without CURVE). */
@@ -199,12 +203,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
         context.destroySocket(socket);
     }
 
-    /**
-     * Counts the connections ZeroMQ closes on a listening socket: a peer that went away, or one that
-     * sent a frame over {@code chat.zmq.max-message-size} (ZeroMQ drops the frame and the
-     * connection, and does not say which of the two it was). Call from {@link #open()} only.
-     */
-    protected final void countClosedConnections(ZMQ.Socket socket, Counter closed) {
+    private void countClosedConnections(ZMQ.Socket socket, Counter closed) {
         String address = "inproc://closed-connections-" + threadName + "-" + monitors++;
         socket.monitor(address, ZMQ.EVENT_DISCONNECTED);
         ZMQ.Socket events = socket(SocketType.PAIR);
@@ -216,7 +215,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
         });
     }
 
-    /** The counter {@link #countClosedConnections} feeds, tagged with the socket's role in this node. */
+    /** The counter {@link #listen} feeds, tagged with the socket's role in this node. */
     public static Counter closedConnections(MeterRegistry registry, String socket) {
         return Counter.builder("chat.zmq.connections.closed")
                 .description("connections closed: the peer left, or sent a frame over chat.zmq.max-message-size")

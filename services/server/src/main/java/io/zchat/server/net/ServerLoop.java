@@ -235,8 +235,7 @@ public class ServerLoop extends ZmqLoop {
         publisher = new EntryPublisher(new OverflowCountingPublisher(pub, publicationOverflows::increment), codec,
                 messageLog);
         peers = socket(SocketType.ROUTER);
-        listen(peers, "tcp://*:" + cluster.peer().port(), Access.CLUSTER);
-        countClosedConnections(peers, peersClosed);
+        listen(peers, "tcp://*:" + cluster.peer().port(), Access.CLUSTER, peersClosed);
         whenReadable(clients, this::serveClients);
         whenReadable(peers, this::servePeers);
         wire();

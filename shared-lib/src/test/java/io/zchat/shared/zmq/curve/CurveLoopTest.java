@@ -1,5 +1,6 @@
 package io.zchat.shared.zmq.curve;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zchat.shared.client.LazyPirate;
 import io.zchat.shared.client.RequestFailedException;
 import io.zchat.shared.clock.Clocks;
@@ -155,7 +156,7 @@ class CurveLoopTest {
         @Override
         protected void open() {
             ZMQ.Socket rep = socket(SocketType.REP);
-            listen(rep, "tcp://127.0.0.1:*", access);
+            listen(rep, "tcp://127.0.0.1:*", access, ZmqLoop.closedConnections(new SimpleMeterRegistry(), "echo"));
             endpoint = rep.getLastEndpoint();
             whenReadable(rep, () -> {
                 byte[] request;
