@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,7 +53,6 @@ class CurveIT {
     private static final ClientSettings PATIENT = new ClientSettings(Duration.ofSeconds(3), 2);
     /** One try of 2 s: an admitted client is answered in milliseconds. */
     private static final ClientSettings ONE_TRY = new ClientSettings(Duration.ofSeconds(2), 0);
-    private static final Pattern DENIED = Pattern.compile("(?m)^chat_zmq_auth_denied_total\\{[^}]*} ([0-9.]+)$");
 
     private static LocalCluster cluster;
     private static ChatClient ana;
@@ -200,9 +197,8 @@ class CurveIT {
     }
 
     private static double denied(NodeProcess node) throws Exception {
-        Matcher matcher = DENIED.matcher(node.get("/actuator/prometheus"));
-        assertThat(matcher.find()).as("chat_zmq_auth_denied_total on " + node.name()).isTrue();
-        return Double.parseDouble(matcher.group(1));
+        return node.metric("chat_zmq_auth_denied_total")
+                .orElseThrow(() -> new AssertionError("chat_zmq_auth_denied_total on " + node.name()));
     }
 
     private static List<String> texts(List<Publication> publications) {

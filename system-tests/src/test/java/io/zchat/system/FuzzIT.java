@@ -9,6 +9,7 @@ import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
+import io.zchat.system.support.ServerFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,13 +23,10 @@ import org.zeromq.ZMQ;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,8 +85,7 @@ class FuzzIT {
             assertThat(client.channelHistory("general", 1000, null).messages()).extracting(m -> m.message())
                     .contains("before the fuzz", "after the fuzz");
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(digests()).hasSize(1));
+        ServerFiles.awaitIdentical(cluster, SERVERS, ServerFiles.ALL, Duration.ofSeconds(30));
         for (String name : SERVERS) {
             for (String line : Files.readAllLines(cluster.dataDir(name).resolve("replication.jsonl"))) {
                 assertThat(line).startsWith("{\"seq\":").endsWith("}");
@@ -123,8 +118,7 @@ class FuzzIT {
             assertThat(client.login("fuzz-carol").ok()).isTrue();
             assertThat(client.publish("fuzz-carol", "general", "after the peer fuzz").isOk()).isTrue();
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(digests()).hasSize(1));
+        ServerFiles.awaitIdentical(cluster, SERVERS, ServerFiles.ALL, Duration.ofSeconds(30));
     }
 
     /**
@@ -159,9 +153,7 @@ class FuzzIT {
     }
 
     private static double brokerDroppedReplies() throws Exception {
-        Matcher m = Pattern.compile("(?m)^chat_broker_dropped_total\\{[^}]*direction=\"reply\"[^}]*\\} (\\S+)$")
-                .matcher(cluster.broker().get("/actuator/prometheus"));
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        return cluster.broker().metric("chat_broker_dropped_total", "direction", "reply").orElse(-1);
     }
 
     /**
@@ -367,9 +359,7 @@ class FuzzIT {
     }
 
     private static double closedConnections(NodeProcess node, String socket) throws Exception {
-        Matcher m = Pattern.compile("(?m)^chat_zmq_connections_closed_total\\{[^}]*socket=\"" + socket
-                + "\"[^}]*\\} (\\S+)$").matcher(node.get("/actuator/prometheus"));
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        return node.metric("chat_zmq_connections_closed_total", "socket", socket).orElse(-1);
     }
 
     /**
@@ -458,21 +448,6 @@ class FuzzIT {
         } else if (reply.size() == 3 && reply.get(0).length == Long.BYTES) {
             answered.add(ByteBuffer.wrap(reply.get(0)).getLong());
         }
-    }
-
-    private static Set<String> digests() throws Exception {
-        Set<String> digests = new HashSet<>();
-        for (String name : SERVERS) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String file : List.of("replication.jsonl", "publications.jsonl", "messages.jsonl", "registry.json")) {
-                Path path = cluster.dataDir(name).resolve(file);
-                if (Files.exists(path)) {
-                    sha.update(Files.readAllBytes(path));
-                }
-            }
-            digests.add(HexFormat.of().formatHex(sha.digest()));
-        }
-        return digests;
     }
 
     /** Replication messages with missing or wrongly typed fields, and frames that are no message at all. */

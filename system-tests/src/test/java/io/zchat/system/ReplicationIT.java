@@ -5,7 +5,6 @@ import io.zchat.shared.client.ClientSettings;
 import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.ServerFiles;
-import io.zchat.system.support.ServerHealth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,9 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,7 +63,7 @@ class ReplicationIT {
     @Test
     @Order(1)
     void noAcknowledgedWriteIsLostWhenTheCoordinatorIsKilledUnderLoad() throws Exception {
-        killed = coordinator();
+        killed = cluster.selfDeclaredCoordinator(NAMES);
         AtomicBoolean writing = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Long> ackTimes = new ConcurrentLinkedQueue<>();
         List<Thread> writers = new ArrayList<>();
@@ -141,16 +138,8 @@ class ReplicationIT {
     }
 
     private static void awaitIdentical(List<String> servers) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            Map<String, String> hashes = new LinkedHashMap<>();
-            for (String server : servers) {
-                hashes.put(server, ServerFiles.hashes(cluster.dataDir(server), FILES));
-            }
-            assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
-        });
-        Map<String, String> hashes = new LinkedHashMap<>();
-        servers.forEach(s -> hashes.put(s, ServerFiles.hashes(cluster.dataDir(s), FILES)));
-        System.out.println("sha256 per server: " + hashes);
+        System.out.println("sha256 per server: "
+                + ServerFiles.awaitIdentical(cluster, servers, FILES, Duration.ofSeconds(60)));
     }
 
     private static long longestPauseAround(ConcurrentLinkedQueue<Long> ackTimes, long killedAt) {
@@ -162,20 +151,5 @@ class ReplicationIT {
             }
         }
         return longest / 1_000_000;
-    }
-
-    private static String coordinator() {
-        String[] found = new String[1];
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            for (String name : NAMES) {
-                ServerHealth health = ServerHealth.of(cluster.server(name));
-                if (health != null && health.isCoordinator()) {
-                    found[0] = name;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
     }
 }

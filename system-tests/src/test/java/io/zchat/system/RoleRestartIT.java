@@ -26,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +42,6 @@ class RoleRestartIT {
     private static final List<String> SERVERS = List.of("server-1", "server-2", "server-3");
     private static final List<String> BOTS = List.of("bot-restart-1", "bot-restart-2");
     private static final String CHANNEL = "restarts";
-    private static final Pattern ALIVE = Pattern.compile("(?m)^chat_ref_servers_alive(?:\\{[^}]*\\})? (\\S+)$");
     private static LocalCluster cluster;
 
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -229,8 +226,7 @@ class RoleRestartIT {
     }
 
     private static double alive(NodeProcess ref) throws Exception {
-        Matcher m = ALIVE.matcher(ref.get("/actuator/prometheus"));
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        return ref.metric("chat_ref_servers_alive").orElse(-1);
     }
 
     /** Posts by the bots that server-1 holds. */

@@ -8,16 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** With two servers behind the broker, requests are spread across both. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SpreadingIT {
-    private static final Pattern USERS_COUNT =
-            Pattern.compile("chat_requests_seconds_count\\{[^}]*service=\"users\"[^}]*} ([0-9.]+)");
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -53,7 +49,6 @@ class SpreadingIT {
     }
 
     private static double usersHandled(String server) throws Exception {
-        Matcher m = USERS_COUNT.matcher(cluster.server(server).get("/actuator/prometheus"));
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return cluster.server(server).metric("chat_requests_seconds_count", "service", "users").orElse(0);
     }
 }

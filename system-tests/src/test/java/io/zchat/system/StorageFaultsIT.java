@@ -8,7 +8,6 @@ import io.zchat.shared.wire.Replies;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.NodeProcess;
-import io.zchat.system.support.ServerHealth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,10 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -71,8 +68,8 @@ class StorageFaultsIT {
     @Order(1)
     void filesDamagedBetweenAStopAndAStartAreRepairedFromThePeers() throws Exception {
         write("before", 400);
-        String victim = coordinator();
-        awaitIdentical(NAMES);
+        String victim = cluster.selfDeclaredCoordinator(NAMES);
+        ServerFiles.awaitIdentical(cluster, NAMES, FILES, Duration.ofSeconds(60));
         cluster.server(victim).stop();
         Path data = cluster.dataDir(victim);
         flipBitInLine(data.resolve("replication.jsonl"), 50);
@@ -83,7 +80,7 @@ class StorageFaultsIT {
 
         long started = System.nanoTime();
         cluster.startServer(victim);
-        awaitIdentical(NAMES);
+        ServerFiles.awaitIdentical(cluster, NAMES, FILES, Duration.ofSeconds(60));
         System.out.printf("%s repaired and identical %d ms after its start%n", victim,
                 (System.nanoTime() - started) / 1_000_000);
         for (String server : NAMES) {
@@ -177,32 +174,7 @@ class StorageFaultsIT {
         }
     }
 
-    private static void awaitIdentical(List<String> servers) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            Map<String, String> hashes = new LinkedHashMap<>();
-            for (String server : servers) {
-                hashes.put(server, ServerFiles.hashes(cluster.dataDir(server), FILES));
-            }
-            assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
-        });
-    }
-
     private static JsonNode chatDetails(NodeProcess server) throws IOException, InterruptedException {
         return JSON.readTree(server.get("/actuator/health")).path("components").path("chat").path("details");
-    }
-
-    private static String coordinator() {
-        String[] found = new String[1];
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            for (String name : NAMES) {
-                ServerHealth health = ServerHealth.of(cluster.server(name));
-                if (health != null && health.isCoordinator()) {
-                    found[0] = name;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
     }
 }

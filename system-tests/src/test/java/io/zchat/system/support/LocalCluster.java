@@ -216,6 +216,23 @@ public final class LocalCluster implements AutoCloseable {
         return agreed[0];
     }
 
+    /** Waits (bounded, 20 s) until one of the named servers says in its health that it is coordinator; returns it. */
+    public String selfDeclaredCoordinator(List<String> names) {
+        String[] found = new String[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (String name : names) {
+                        ServerHealth health = ServerHealth.of(server(name));
+                        if (health != null && health.isCoordinator()) {
+                            found[0] = name;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return found[0];
+    }
+
     /** The coordinator every named server's health shows, or null while they disagree. */
     public String coordinatorAgreedBy(List<String> names) {
         List<String> seen = names.stream().map(n -> ServerHealth.of(server(n)))

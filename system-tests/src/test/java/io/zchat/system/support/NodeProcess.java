@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 
 /** One role running as its own JVM from the jar Maven built, with its output in a log file. */
@@ -116,6 +117,28 @@ public final class NodeProcess {
     /** Waits (bounded) for the process to end by itself; its exit code, or -1 when it did not end. */
     public int awaitExit(java.time.Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /**
+     * The value of the first sample of metric {@code name} on this node's /actuator/prometheus whose
+     * labels include every {@code key, value} pair given; empty when there is none.
+     */
+    public OptionalDouble metric(String name, String... labels) throws IOException, InterruptedException {
+        for (String line : get("/actuator/prometheus").split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            int end = line.lastIndexOf(' ');
+            String series = line.substring(0, end);
+            boolean matches = true;
+            for (int i = 0; i + 1 < labels.length; i += 2) {
+                matches &= series.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (matches) {
+                return OptionalDouble.of(Double.parseDouble(line.substring(end + 1)));
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     /** Resident memory of the process in kB (VmRSS from /proc), or -1 when it cannot be read. */

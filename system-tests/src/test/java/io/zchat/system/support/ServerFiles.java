@@ -1,16 +1,23 @@
 package io.zchat.system.support;
 
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A server's data directory as the tests compare it across servers. */
 public final class ServerFiles {
@@ -25,6 +32,23 @@ public final class ServerFiles {
     public static String hashes(Path dataDir, List<String> files) {
         return files.stream().map(f -> f.substring(0, 3) + ":" + sha256(dataDir.resolve(f)))
                 .collect(Collectors.joining(" "));
+    }
+
+    /**
+     * Waits (bounded) until the named files are byte-identical on every one of {@code servers};
+     * returns their hashes per server.
+     */
+    public static Map<String, String> awaitIdentical(LocalCluster cluster, List<String> servers, List<String> files,
+                                                     Duration within) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            hashes.clear();
+            for (String server : servers) {
+                hashes.put(server, hashes(cluster.dataDir(server), files));
+            }
+            assertThat(hashes.values().stream().distinct()).as("file hashes per server: %s", hashes).hasSize(1);
+        });
+        return hashes;
     }
 
     /** The texts of every post and direct message in the user-facing files. */
