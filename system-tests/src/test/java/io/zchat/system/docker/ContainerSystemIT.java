@@ -106,6 +106,7 @@ class ContainerSystemIT {
         Path root = NodeProcess.root();
         return new ImageFromDockerfile("zchat/" + role + ":test", false)
                 .withFileFromPath("deploy/Dockerfile", root.resolve("deploy/Dockerfile"))
+                .withFileFromPath("deploy/jvm", root.resolve("deploy/jvm"))
                 .withFileFromPath("services/" + role + "/target/" + role + ".jar",
                         root.resolve("services/" + role + "/target/" + role + ".jar"))
                 .withDockerfilePath("deploy/Dockerfile")
