@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,10 @@ final class Coordinator {
     private final ForwardAnswers forwardAnswers = new ForwardAnswers();
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
     private final List<ParkedFetch> parkedFetches = new ArrayList<>();
+    /** The commit point each follower was last sent. */
+    private final Map<String, Long> commitTold = new HashMap<>();
+    /** How long a held fetch waits, once the commit point has moved, before it is answered with it. */
+    static final long COMMIT_NOTICE_MS = 20;
     private CommitTracker tracker;
     private boolean draining;
 
@@ -81,8 +86,11 @@ final class Coordinator {
     private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
     }
 
-    /** A follower's fetch held until there is something new (or its wait ends). */
-    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long until) {
+    /**
+     * A follower's fetch held until there is something new (or its wait ends); {@code commit} is
+     * the commit point that follower was last told, {@code at} when the fetch came.
+     */
+    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long at, long until, long commit) {
     }
 
     /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
@@ -252,10 +260,17 @@ final class Coordinator {
         }
         List<byte[]> lines = read(fetch.lastSeq());
         if (lines.isEmpty() && replica.role == Role.LEADER) {
-            parkedFetches.add(new ParkedFetch(route, fetch,
-                    System.currentTimeMillis() + properties.replication().fetchWait().toMillis()));
+            long now = System.currentTimeMillis();
+            parkedFetches.add(new ParkedFetch(route, fetch, now, now + properties.replication().fetchWait().toMillis(),
+                    commitTold.getOrDefault(fetch.node(), 0L)));
             return;
         }
+        answerFetch(route, fetch.node(), lines);
+    }
+
+    /** Answers a fetch with entries (maybe none) and the commit point, which that follower then knows. */
+    private void answerFetch(List<byte[]> route, String node, List<byte[]> lines) {
+        commitTold.put(node, replica.commit);
         outbox.answerPeer(route, ReplicaMessages.FETCH, entries(lines, null, null));
     }
 
@@ -271,26 +286,32 @@ final class Coordinator {
                 clocks.physical().millis(), lines, truncate, refused);
     }
 
-    /** Answers held fetches: those with new entries, and (when {@code all}) every one, e.g. for a new commit. */
-    void answerParkedFetches(boolean all) {
+    /** Answers the held fetches that now have new entries. */
+    void answerParkedFetches() {
         Iterator<ParkedFetch> it = parkedFetches.iterator();
         while (it.hasNext()) {
             ParkedFetch parked = it.next();
             List<byte[]> lines = read(parked.fetch().lastSeq());
-            if (!lines.isEmpty() || all) {
+            if (!lines.isEmpty()) {
                 it.remove();
-                outbox.answerPeer(parked.route(), ReplicaMessages.FETCH, entries(lines, null, null));
+                answerFetch(parked.route(), parked.fetch().node(), lines);
             }
         }
     }
 
+    /**
+     * Answers held fetches whose wait is over, and those that have waited {@link #COMMIT_NOTICE_MS}
+     * while the commit point moved: a follower needs the commit point only to write its files
+     * (every {@code view-interval}), so it is not told each time it moves, which under load would
+     * cost two messages per follower per group (an empty answer, and the fetch it sends again).
+     */
     void answerExpiredFetches(long now) {
         Iterator<ParkedFetch> it = parkedFetches.iterator();
         while (it.hasNext()) {
             ParkedFetch parked = it.next();
-            if (now >= parked.until()) {
+            if (now >= parked.until() || (replica.commit > parked.commit() && now - parked.at() >= COMMIT_NOTICE_MS)) {
                 it.remove();
-                outbox.answerPeer(parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, null));
+                answerFetch(parked.route(), parked.fetch().node(), List.of());
             }
         }
     }
@@ -301,7 +322,6 @@ final class Coordinator {
         if (newCommit <= replica.commit && awaitingCommit.isEmpty()) {
             return;
         }
-        boolean moved = newCommit > replica.commit;
         replica.commit = Math.max(replica.commit, newCommit);
         Map<Long, List<Object>> due = awaitingCommit.headMap(replica.commit, true);
         for (Map.Entry<Long, List<Object>> e : due.entrySet()) {
@@ -314,9 +334,6 @@ final class Coordinator {
             }
         }
         due.clear();
-        if (moved) {
-            answerParkedFetches(true);
-        }
     }
 
     /** This server's clients' writes ordered here and not committed yet. */

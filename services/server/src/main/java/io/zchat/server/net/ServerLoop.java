@@ -395,7 +395,7 @@ public class ServerLoop extends ZmqLoop {
         follower.sendGroupForwards();
         boolean appended = log.lastSeq() > log.durableSeq();
         if (appended && replica.role == Role.LEADER) {
-            coordinator.answerParkedFetches(false);
+            coordinator.answerParkedFetches();
         }
         if (appended) {
             try {
