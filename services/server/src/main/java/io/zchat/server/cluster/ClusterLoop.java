@@ -237,7 +237,12 @@ public class ClusterLoop extends ZmqLoop {
         } catch (RequestFailedException e) {
             log.info("coordinator {} is unreachable: election", coordinator);
             elect();
+            return;
         }
+        // the server loop may have lost its link while this loop still knows the coordinator (it
+        // stepped down between an election and its announcement): following is idempotent, so
+        // say it again at every beat rather than trust that the two never drift apart
+        server.follow(coordinator, known.get().address());
     }
 
     /** Bully: ask every better-ranked alive server; if none answers OK, win. */

@@ -89,6 +89,7 @@ final class Follower {
         }
         replica.role = Role.FOLLOWER;
         if (!address.equals(upstream.address())) {
+            LOG.info("following {} at {}", name, address);
             upstream.connect(name, address);
             replica.caughtUp = false;
             resendForwards();
