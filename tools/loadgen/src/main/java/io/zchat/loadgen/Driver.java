@@ -3,6 +3,7 @@ package io.zchat.loadgen;
 import io.zchat.shared.wire.Status;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.Multipart;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -137,9 +138,7 @@ final class Driver implements Runnable {
         if (waitNanos > 0) {
             LockSupport.parkNanos(waitNanos);
         }
-        for (int c = 0; c < connections; c++) {
-            receive(sockets.get(c), c);
-        }
+        receiveAll(sockets);
     }
 
     /** After the last send: wait (bounded by the timeout) for what is still outstanding. */
@@ -147,9 +146,7 @@ final class Driver implements Runnable {
         long until = System.nanoTime() + properties.timeout().toNanos();
         while (System.nanoTime() < until && outstanding.stream().anyMatch(m -> !m.isEmpty())) {
             if (poller.poll(10) > 0) {
-                for (int c = 0; c < connections; c++) {
-                    receive(sockets.get(c), c);
-                }
+                receiveAll(sockets);
             }
         }
         expire(Long.MAX_VALUE);
@@ -165,15 +162,17 @@ final class Driver implements Runnable {
         outstanding.get(connection).put(id, new Pending(kind, dueNanos));
     }
 
+    /** Takes every reply waiting on every connection, without blocking. */
+    private void receiveAll(List<ZMQ.Socket> sockets) {
+        for (int c = 0; c < connections; c++) {
+            receive(sockets.get(c), c);
+        }
+    }
+
     /** Takes every reply waiting on one connection, without blocking. */
     private void receive(ZMQ.Socket socket, int connection) {
-        byte[] first;
-        while ((first = socket.recv(ZMQ.DONTWAIT)) != null) {
-            List<byte[]> frames = new ArrayList<>(3);
-            frames.add(first);
-            while (socket.hasReceiveMore()) {
-                frames.add(socket.recv());
-            }
+        List<byte[]> frames;
+        while ((frames = Multipart.receive(socket)) != null) {
             answered(connection, frames, System.nanoTime());
         }
     }

@@ -19,6 +19,7 @@ import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.Multipart;
 import io.zchat.shared.zmq.OverflowCountingPublisher;
 import io.zchat.shared.zmq.ZmqLoop;
 import io.zchat.shared.zmq.ZmqSettings;
@@ -336,7 +337,7 @@ public class ServerLoop extends ZmqLoop {
         clientRequests.startGroup(countWaitingWrites());
         List<byte[]> frames;
         int handled = 0;
-        while (handled < max && (frames = receive(clients)) != null) {
+        while (handled < max && (frames = Multipart.receive(clients)) != null) {
             handled++;
             clientRequests.take(frames);
         }
@@ -347,7 +348,7 @@ public class ServerLoop extends ZmqLoop {
     private void servePeers() {
         List<byte[]> frames;
         int handled = 0;
-        while (handled < properties.storage().maxBatch() && (frames = receive(peers)) != null) {
+        while (handled < properties.storage().maxBatch() && (frames = Multipart.receive(peers)) != null) {
             handled++;
             Route route = Route.split(frames);
             byte[] body = route.singleBody();
@@ -365,7 +366,7 @@ public class ServerLoop extends ZmqLoop {
         List<byte[]> frames;
         int handled = 0;
         while (handled < properties.storage().maxBatch() && upstream.isOpen()
-                && (frames = receive(upstream.socket())) != null) {
+                && (frames = Multipart.receive(upstream.socket())) != null) {
             handled++;
             byte[] body = frames.get(frames.size() - 1);
             try {
@@ -418,18 +419,5 @@ public class ServerLoop extends ZmqLoop {
         due.forEach(Runnable::run);
         coordinator.sendForwardAnswers();
         pending.publishAnswered(publisher);
-    }
-
-    private static List<byte[]> receive(ZMQ.Socket socket) {
-        byte[] first = socket.recv(ZMQ.DONTWAIT);
-        if (first == null) {
-            return null;
-        }
-        List<byte[]> frames = new ArrayList<>(4);
-        frames.add(first);
-        while (socket.hasReceiveMore()) {
-            frames.add(socket.recv());
-        }
-        return frames;
     }
 }

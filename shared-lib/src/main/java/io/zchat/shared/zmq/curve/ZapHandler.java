@@ -1,11 +1,11 @@
 package io.zchat.shared.zmq.curve;
 
+import io.zchat.shared.zmq.Multipart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,13 +46,8 @@ public final class ZapHandler {
 
     /** Answers every request waiting on the socket; call on its owning thread when it is readable. */
     public void answerWaiting() {
-        byte[] first;
-        while ((first = socket.recv(ZMQ.DONTWAIT)) != null) {
-            List<byte[]> frames = new ArrayList<>(7);
-            frames.add(first);
-            while (socket.hasReceiveMore()) {
-                frames.add(socket.recv());
-            }
+        List<byte[]> frames;
+        while ((frames = Multipart.receive(socket)) != null) {
             answer(frames);
         }
     }
