@@ -86,11 +86,8 @@ final class Coordinator {
     private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
     }
 
-    /**
-     * A follower's fetch held until there is something new (or its wait ends); {@code commit} is
-     * the commit point that follower was last told, {@code at} when the fetch came.
-     */
-    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long at, long until, long commit) {
+    /** A follower's fetch held until there is something new (or its wait ends); {@code at} when it came. */
+    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long at, long until) {
     }
 
     /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
@@ -261,8 +258,8 @@ final class Coordinator {
         List<byte[]> lines = read(fetch.lastSeq());
         if (lines.isEmpty() && replica.role == Role.LEADER) {
             long now = System.currentTimeMillis();
-            parkedFetches.add(new ParkedFetch(route, fetch, now, now + properties.replication().fetchWait().toMillis(),
-                    commitTold.getOrDefault(fetch.node(), 0L)));
+            parkedFetches.add(new ParkedFetch(route, fetch, now,
+                    now + properties.replication().fetchWait().toMillis()));
             return;
         }
         answerFetch(route, fetch.node(), lines);
@@ -309,7 +306,8 @@ final class Coordinator {
         Iterator<ParkedFetch> it = parkedFetches.iterator();
         while (it.hasNext()) {
             ParkedFetch parked = it.next();
-            if (now >= parked.until() || (replica.commit > parked.commit() && now - parked.at() >= COMMIT_NOTICE_MS)) {
+            boolean commitMoved = replica.commit > commitTold.getOrDefault(parked.fetch().node(), 0L);
+            if (now >= parked.until() || (commitMoved && now - parked.at() >= COMMIT_NOTICE_MS)) {
                 it.remove();
                 answerFetch(parked.route(), parked.fetch().node(), List.of());
             }
