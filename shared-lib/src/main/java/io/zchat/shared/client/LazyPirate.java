@@ -6,6 +6,7 @@ import io.zchat.shared.wire.Envelope;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.InputPoller;
 import io.zchat.shared.zmq.ZmqSettings;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -30,7 +31,7 @@ public final class LazyPirate implements AutoCloseable {
     private final MessageLog messageLog;
     private final ZmqSettings zmq;
     private ZMQ.Socket socket;
-    private ZMQ.Poller poller;
+    private InputPoller poller;
     private RetryListener retryListener = RetryListener.NONE;
 
     public LazyPirate(ZContext context, String endpoint, String peer, WireCodec codec, Clocks clocks,
@@ -116,7 +117,7 @@ public final class LazyPirate implements AutoCloseable {
     }
 
     private byte[] awaitReply(Duration timeout) {
-        if (poller.poll(timeout.toMillis()) > 0 && poller.pollin(0)) {
+        if (poller.poll(timeout.toMillis()) > 0 && poller.readable(0)) {
             return socket.recv();
         }
         close();
@@ -127,7 +128,7 @@ public final class LazyPirate implements AutoCloseable {
     private void open() {
         socket = zmq.configure(context.createSocket(SocketType.REQ));
         socket.connect(endpoint);
-        poller = context.createPoller(1);
-        poller.register(socket, ZMQ.Poller.POLLIN);
+        poller = new InputPoller(context);
+        poller.register(socket);
     }
 }

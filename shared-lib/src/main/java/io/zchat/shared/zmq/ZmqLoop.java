@@ -50,7 +50,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
     private volatile Throwable failure;
     private ZContext context;
     private volatile ZapHandler zap;
-    private ZMQ.Poller poller;
+    private InputPoller poller;
     private Thread thread;
 
     protected ZmqLoop(String threadName, ZmqSettings zmq) {
@@ -287,7 +287,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
             int ready = poller.poll(timeout);
             if (ready > 0) {
                 for (int i = 0; i < polled.size() && !pollerStale; i++) {
-                    if (poller.pollin(i)) {
+                    if (poller.readable(i)) {
                         guarded(polled.get(i));
                     }
                 }
@@ -305,10 +305,10 @@ public abstract class ZmqLoop implements SmartLifecycle {
         if (poller != null) {
             poller.close();
         }
-        poller = context.createPoller(Math.max(1, handlers.size()));
+        poller = new InputPoller(context);
         polled.clear();
         handlers.forEach((socket, handler) -> {
-            poller.register(socket, ZMQ.Poller.POLLIN);
+            poller.register(socket);
             polled.add(handler);
         });
         pollerStale = false;

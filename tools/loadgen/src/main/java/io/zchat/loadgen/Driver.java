@@ -3,6 +3,7 @@ package io.zchat.loadgen;
 import io.zchat.shared.wire.Status;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
+import io.zchat.shared.zmq.InputPoller;
 import io.zchat.shared.zmq.Multipart;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -69,13 +70,13 @@ final class Driver implements Runnable {
         try (ZContext context = new ZContext()) {
             context.setLinger(0);
             List<ZMQ.Socket> sockets = new ArrayList<>();
-            ZMQ.Poller poller = context.createPoller(connections);
+            InputPoller poller = new InputPoller(context);
             for (int i = 0; i < connections; i++) {
                 ZMQ.Socket socket = properties.zmq().configure(context.createSocket(SocketType.DEALER));
                 socket.connect(properties.broker());
                 sockets.add(socket);
                 outstanding.add(new HashMap<>());
-                poller.register(socket, ZMQ.Poller.POLLIN);
+                poller.register(socket);
             }
             drive(sockets, poller);
             drain(sockets, poller);
@@ -83,7 +84,7 @@ final class Driver implements Runnable {
         }
     }
 
-    private void drive(List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+    private void drive(List<ZMQ.Socket> sockets, InputPoller poller) {
         long nextDue = clock.start();
         long nextScan = clock.start() + EXPIRY_SCAN_NANOS;
         int turn = 0;
@@ -123,12 +124,12 @@ final class Driver implements Runnable {
      * once per request instead of polling in a loop, which took half a core from the system
      * under test on this 2-core machine.
      */
-    private void awaitRepliesUntil(long untilNanos, List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+    private void awaitRepliesUntil(long untilNanos, List<ZMQ.Socket> sockets, InputPoller poller) {
         long waitNanos = untilNanos - System.nanoTime();
         if (!properties.openLoop() || waitNanos >= 1_000_000) {
             if (poller.poll(1) > 0) {
                 for (int c = 0; c < connections; c++) {
-                    if (poller.pollin(c)) {
+                    if (poller.readable(c)) {
                         receive(sockets.get(c), c);
                     }
                 }
@@ -142,7 +143,7 @@ final class Driver implements Runnable {
     }
 
     /** After the last send: wait (bounded by the timeout) for what is still outstanding. */
-    private void drain(List<ZMQ.Socket> sockets, ZMQ.Poller poller) {
+    private void drain(List<ZMQ.Socket> sockets, InputPoller poller) {
         long until = System.nanoTime() + properties.timeout().toNanos();
         while (System.nanoTime() < until && outstanding.stream().anyMatch(m -> !m.isEmpty())) {
             if (poller.poll(10) > 0) {
