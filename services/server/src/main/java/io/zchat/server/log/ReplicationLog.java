@@ -1,10 +1,8 @@
 package io.zchat.server.log;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zchat.server.store.Checksum;
 import io.zchat.server.store.FsyncPolicy;
 import io.zchat.server.store.JsonLinesFile;
-import io.zchat.shared.wire.WireCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +37,6 @@ import java.util.function.Consumer;
 public final class ReplicationLog implements Closeable {
     public static final String FILE = "replication.jsonl";
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationLog.class);
-    private static final ObjectMapper JSON = WireCodec.jsonMapper();
     private static final int INDEX_EVERY = 64;
     private static final byte[] SEQ_PREFIX = "{\"seq\":".getBytes(StandardCharsets.UTF_8);
 
@@ -360,7 +357,7 @@ public final class ReplicationLog implements Closeable {
 
     public static LogEntry parse(byte[] line) {
         try {
-            LogEntry entry = JSON.readValue(line, LogEntry.class);
+            LogEntry entry = LogEntryJson.read(line);
             return entry != null && entry.isComplete() ? entry : null;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -382,11 +379,7 @@ public final class ReplicationLog implements Closeable {
 
     /** The entry's line, sealed with its checksum. */
     public static byte[] encode(LogEntry entry) {
-        try {
-            return Checksum.LINE.seal(JSON.writeValueAsBytes(entry));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Checksum.LINE.seal(LogEntryJson.write(entry));
     }
 
     /**

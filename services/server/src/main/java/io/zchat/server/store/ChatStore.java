@@ -158,11 +158,7 @@ public final class ChatStore implements Closeable {
     }
 
     private static byte[] encode(StoredEntry entry) {
-        try {
-            return Checksum.LINE.seal(JSON.writeValueAsBytes(entry));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Checksum.LINE.seal(StoredEntryJson.write(entry));
     }
 
     /** The seq of the last record of {@code file} if every record is intact and in order; else records the damage. */
@@ -190,7 +186,7 @@ public final class ChatStore implements Closeable {
             return null;
         }
         try {
-            StoredEntry entry = JSON.readValue(line, StoredEntry.class);
+            StoredEntry entry = StoredEntryJson.read(line);
             if (entry != null && entry.isComplete()) {
                 return entry;
             }
