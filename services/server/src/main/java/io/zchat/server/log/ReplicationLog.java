@@ -226,6 +226,15 @@ public final class ReplicationLog implements Closeable {
         return out;
     }
 
+    /** The durable lines after {@code afterSeq}, at most {@code max}, if memory holds them all; else none. */
+    public List<byte[]> linesInMemory(long afterSeq, int max) {
+        long last = Math.min(afterSeq + max, durableSeq);
+        if (last <= afterSeq || !recent.holds(afterSeq + 1) || !recent.holds(last)) {
+            return List.of();
+        }
+        return read(afterSeq, (int) (last - afterSeq), Integer.MAX_VALUE);
+    }
+
     /** The entry at {@code seq}, or null when the log does not hold it durably. */
     public LogEntry entry(long seq) {
         List<LogEntry> one = seq <= 0 ? List.of() : entries(seq - 1, seq);

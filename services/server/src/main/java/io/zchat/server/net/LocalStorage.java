@@ -2,6 +2,7 @@ package io.zchat.server.net;
 
 import io.micrometer.core.instrument.Counter;
 import io.zchat.server.ServerProperties;
+import io.zchat.server.log.LogEntry;
 import io.zchat.server.log.ReplicationLog;
 import io.zchat.server.net.ServerLoop.Role;
 import io.zchat.server.state.ChatState;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * This server's disk as the server loop keeps it, on its thread: the user-facing files written up
@@ -71,7 +73,12 @@ final class LocalStorage {
             if (upTo <= views.appliedSeq() && !views.hasPending()) {
                 return;
             }
-            log.entries(views.appliedSeq(), upTo).forEach(views::apply);
+            long after = views.appliedSeq();
+            List<LogEntry> entries = log.entries(after, upTo);
+            List<byte[]> lines = log.linesInMemory(after, entries.size());
+            for (int i = 0; i < entries.size(); i++) {
+                views.apply(entries.get(i), lines.size() == entries.size() ? lines.get(i) : null);
+            }
             views.commit();
             if (replica.viewProblem != null) {
                 LOG.info("the files can be written again");

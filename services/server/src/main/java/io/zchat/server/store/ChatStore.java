@@ -105,7 +105,13 @@ public final class ChatStore implements Closeable {
     }
 
     public void append(StoredEntry entry) {
-        (entry.isPost() ? publications : messages).append(encode(entry));
+        append(entry, null);
+    }
+
+    /** Appends {@code entry}, given as its unsealed JSON {@code record} when the caller has it (else encoded here). */
+    public void append(StoredEntry entry, byte[] record) {
+        (entry.isPost() ? publications : messages)
+                .append(Checksum.LINE.seal(record != null ? record : StoredEntryJson.write(entry)));
     }
 
     /** True while records are buffered that a failed commit could not hand to the OS. */
@@ -155,10 +161,6 @@ public final class ChatStore implements Closeable {
     public void close() throws IOException {
         publications.close();
         messages.close();
-    }
-
-    private static byte[] encode(StoredEntry entry) {
-        return Checksum.LINE.seal(StoredEntryJson.write(entry));
     }
 
     /** The seq of the last record of {@code file} if every record is intact and in order; else records the damage. */

@@ -1,6 +1,7 @@
 package io.zchat.server.store;
 
 import io.zchat.server.log.LogEntry;
+import io.zchat.server.log.LogEntryJson;
 import io.zchat.server.state.RegistryView;
 
 import java.io.Closeable;
@@ -73,22 +74,34 @@ public final class ViewWriter implements Closeable {
 
     /** Adds a committed entry to the file it belongs to, unless that file already has it. */
     public void apply(LogEntry entry) {
+        apply(entry, null);
+    }
+
+    /**
+     * Like {@link #apply(LogEntry)}, with the entry's sealed log line when the caller has it: a
+     * post's or message's record is then cut from the line instead of encoded again.
+     */
+    public void apply(LogEntry entry, byte[] logLine) {
         switch (entry.op()) {
             case PUBLISH -> {
                 if (entry.seq() > postsSeq) {
-                    store.append(entry.toStored());
+                    store.append(entry.toStored(), record(logLine));
                     postsSeq = entry.seq();
                 }
             }
             case MESSAGE -> {
                 if (entry.seq() > messagesSeq) {
-                    store.append(entry.toStored());
+                    store.append(entry.toStored(), record(logLine));
                     messagesSeq = entry.seq();
                 }
             }
             case LOGIN, CHANNEL -> registryDirty |= registry.apply(entry);
         }
         appliedSeq = Math.max(appliedSeq, entry.seq());
+    }
+
+    private static byte[] record(byte[] logLine) {
+        return logLine == null ? null : LogEntryJson.storedRecord(logLine);
     }
 
     /** Hands this group's lines to the OS and replaces registry.json if it changed. */

@@ -1,6 +1,7 @@
 package io.zchat.server.log;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.server.store.Checksum;
 import io.zchat.shared.wire.WireCodec;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,30 @@ class LogEntryJsonTest {
             assertThat(LogEntryJson.read(LogEntryJson.write(entry))).isEqualTo(entry);
             assertThat(LogEntryJson.read(MAPPER.writeValueAsBytes(entry))).isEqualTo(entry);
         }
+    }
+
+    @Test
+    void theStoredRecordCutFromALogLineIsTheEncodedStoredEntry() throws Exception {
+        for (LogEntry entry : ENTRIES) {
+            if (entry.op() == Op.PUBLISH || entry.op() == Op.MESSAGE) {
+                byte[] line = Checksum.LINE.seal(LogEntryJson.write(entry));
+                assertThat(new String(LogEntryJson.storedRecord(line), StandardCharsets.UTF_8))
+                        .isEqualTo(new String(MAPPER.writeValueAsBytes(entry.toStored()), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void aLineNotLaidOutAsWrittenGivesNoStoredRecord() {
+        byte[] unsealed = LogEntryJson.write(ENTRIES.get(2));
+        assertThat(LogEntryJson.storedRecord(unsealed)).isNull();
+        assertThat(LogEntryJson.storedRecord(bytes("{\"term\":2,\"seq\":3,\"op\":\"publish\",\"crc\":\"00000000\"}")))
+                .isNull();
+        assertThat(LogEntryJson.storedRecord(bytes("{\"seq\":3,\"term\":2,\"op\":\"publish\",\"crc\":\"00000000\"}")))
+                .as("nothing between op and seal").isNull();
+        assertThat(LogEntryJson.storedRecord(bytes("{\"seq\":,\"term\":2,\"op\":\"publish\",\"clock\":1,\"crc\":\"00000000\"}")))
+                .isNull();
+        assertThat(LogEntryJson.storedRecord(new byte[0])).isNull();
     }
 
     @Test

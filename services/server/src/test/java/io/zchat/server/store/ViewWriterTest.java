@@ -3,6 +3,7 @@ package io.zchat.server.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zchat.server.log.LogEntry;
 import io.zchat.server.log.Op;
+import io.zchat.server.log.ReplicationLog;
 import io.zchat.shared.wire.WireCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +114,28 @@ class ViewWriterTest {
                 List.of(new RegistrySnapshot.User("ana", 2, List.of(T, T.plusSeconds(6))),
                         new RegistrySnapshot.User("bob", 1, List.of(T.plusSeconds(1)))),
                 List.of("general", "dev"), 7));
+    }
+
+    @Test
+    void recordsCutFromLogLinesGiveTheSameFilesAsEncodedEntries() throws IOException {
+        List<LogEntry> entries = log(60);
+        Path fromLines = dir.resolve("from-lines");
+        try (ViewWriter views = open(fromLines)) {
+            for (LogEntry entry : entries) {
+                views.apply(entry, ReplicationLog.encode(entry));
+            }
+            views.commit();
+        }
+        Path encoded = dir.resolve("encoded");
+        try (ViewWriter views = open(encoded)) {
+            entries.forEach(views::apply);
+            views.commit();
+        }
+        for (String file : List.of(ChatStore.PUBLICATIONS, ChatStore.MESSAGES)) {
+            assertThat(Files.readAllLines(fromLines.resolve(file))).as(file)
+                    .isEqualTo(Files.readAllLines(encoded.resolve(file)))
+                    .isEqualTo(expectedLines(entries, file.equals(ChatStore.PUBLICATIONS)));
+        }
     }
 
     @Test
