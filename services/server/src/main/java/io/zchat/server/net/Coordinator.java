@@ -20,8 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,11 +50,9 @@ final class Coordinator {
     /** Answers to forwarded writes, per follower, sent together at the end of the group. */
     private final ForwardAnswers forwardAnswers = new ForwardAnswers();
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
-    private final List<ParkedFetch> parkedFetches = new ArrayList<>();
-    /** The commit point each follower was last sent. */
-    private final Map<String, Long> commitTold = new HashMap<>();
     /** How long a held fetch waits, once the commit point has moved, before it is answered with it. */
     static final long COMMIT_NOTICE_MS = 20;
+    private final HeldFetches heldFetches = new HeldFetches(COMMIT_NOTICE_MS);
     private CommitTracker tracker;
     private boolean draining;
 
@@ -84,10 +80,6 @@ final class Coordinator {
 
     /** A write another server forwarded, answered once committed. */
     private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
-    }
-
-    /** A follower's fetch held until there is something new (or its wait ends); {@code at} when it came. */
-    private record ParkedFetch(List<byte[]> route, ReplicaMessages.Fetch fetch, long at, long until) {
     }
 
     /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
@@ -258,8 +250,7 @@ final class Coordinator {
         List<byte[]> lines = read(fetch.lastSeq());
         if (lines.isEmpty() && replica.role == Role.LEADER) {
             long now = System.currentTimeMillis();
-            parkedFetches.add(new ParkedFetch(route, fetch, now,
-                    now + properties.replication().fetchWait().toMillis()));
+            heldFetches.hold(route, fetch, now, now + properties.replication().fetchWait().toMillis());
             return;
         }
         answerFetch(route, fetch.node(), lines);
@@ -267,7 +258,7 @@ final class Coordinator {
 
     /** Answers a fetch with entries (maybe none) and the commit point, which that follower then knows. */
     private void answerFetch(List<byte[]> route, String node, List<byte[]> lines) {
-        commitTold.put(node, replica.commit);
+        heldFetches.told(node, replica.commit);
         outbox.answerPeer(route, ReplicaMessages.FETCH, entries(lines, null, null));
     }
 
@@ -285,33 +276,25 @@ final class Coordinator {
 
     /** Answers the held fetches that now have new entries. */
     void answerParkedFetches() {
-        Iterator<ParkedFetch> it = parkedFetches.iterator();
-        while (it.hasNext()) {
-            ParkedFetch parked = it.next();
-            List<byte[]> lines = read(parked.fetch().lastSeq());
-            if (!lines.isEmpty()) {
-                it.remove();
-                answerFetch(parked.route(), parked.fetch().node(), lines);
+        heldFetches.answerWhere(held -> {
+            List<byte[]> lines = read(held.fetch().lastSeq());
+            if (lines.isEmpty()) {
+                return false;
             }
-        }
+            answerFetch(held.route(), held.fetch().node(), lines);
+            return true;
+        });
     }
 
-    /**
-     * Answers held fetches whose wait is over, and those that have waited {@link #COMMIT_NOTICE_MS}
-     * while the commit point moved: a follower needs the commit point only to write its files
-     * (every {@code view-interval}), so it is not told each time it moves, which under load would
-     * cost two messages per follower per group (an empty answer, and the fetch it sends again).
-     */
+    /** Answers the held fetches that are due without entries (see {@link HeldFetches}). */
     void answerExpiredFetches(long now) {
-        Iterator<ParkedFetch> it = parkedFetches.iterator();
-        while (it.hasNext()) {
-            ParkedFetch parked = it.next();
-            boolean commitMoved = replica.commit > commitTold.getOrDefault(parked.fetch().node(), 0L);
-            if (now >= parked.until() || (commitMoved && now - parked.at() >= COMMIT_NOTICE_MS)) {
-                it.remove();
-                answerFetch(parked.route(), parked.fetch().node(), List.of());
+        heldFetches.answerWhere(held -> {
+            if (!heldFetches.due(held, now, replica.commit)) {
+                return false;
             }
-        }
+            answerFetch(held.route(), held.fetch().node(), List.of());
+            return true;
+        });
     }
 
     // ---- commit -------------------------------------------------------------------------------
@@ -364,10 +347,9 @@ final class Coordinator {
             }
         }
         awaitingCommit.clear();
-        for (ParkedFetch parked : parkedFetches) {
-            outbox.answerPeer(parked.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"));
+        for (HeldFetches.Held held : heldFetches.releaseAll()) {
+            outbox.answerPeer(held.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"));
         }
-        parkedFetches.clear();
         sendForwardAnswers();
         tracker = null;
         replica.role = Role.FOLLOWER;
