@@ -49,10 +49,6 @@ public final class InputPoller implements AutoCloseable {
         return sockets.size() - 1;
     }
 
-    public int size() {
-        return sockets.size();
-    }
-
     /**
      * Waits up to {@code timeoutMillis} (0: do not wait) until a socket has input; returns how many
      * have, each then reported by {@link #readable(int)}.

@@ -21,7 +21,7 @@ final class HeldFetches {
     record Held(List<byte[]> route, ReplicaMessages.Fetch fetch, long at, long until) {
     }
 
-    private final List<Held> held = new ArrayList<>();
+    private final List<Held> waiting = new ArrayList<>();
     private final Map<String, Long> commitTold = new HashMap<>();
     private final long commitNoticeMillis;
 
@@ -30,7 +30,7 @@ final class HeldFetches {
     }
 
     void hold(List<byte[]> route, ReplicaMessages.Fetch fetch, long now, long until) {
-        held.add(new Held(route, fetch, now, until));
+        waiting.add(new Held(route, fetch, now, until));
     }
 
     /** Notes that {@code node} was sent {@code commit} (with any answer to its fetch). */
@@ -38,21 +38,21 @@ final class HeldFetches {
         commitTold.put(node, commit);
     }
 
-    /** Whether {@code fetch} must be answered now, without entries, given the coordinator's {@code commit}. */
-    boolean due(Held fetch, long now, long commit) {
-        boolean commitMoved = commit > commitTold.getOrDefault(fetch.fetch().node(), 0L);
-        return now >= fetch.until() || (commitMoved && now - fetch.at() >= commitNoticeMillis);
+    /** Whether {@code held} must be answered now, without entries, given the coordinator's {@code commit}. */
+    boolean due(Held held, long now, long commit) {
+        boolean commitMoved = commit > commitTold.getOrDefault(held.fetch().node(), 0L);
+        return now >= held.until() || (commitMoved && now - held.at() >= commitNoticeMillis);
     }
 
     /** Drops the held fetches {@code answered} says it has answered (it is asked once for each, oldest first). */
     void answerWhere(Predicate<Held> answered) {
-        held.removeIf(answered);
+        waiting.removeIf(answered);
     }
 
     /** Every held fetch, no longer held. */
     List<Held> releaseAll() {
-        List<Held> all = new ArrayList<>(held);
-        held.clear();
+        List<Held> all = new ArrayList<>(waiting);
+        waiting.clear();
         return all;
     }
 }

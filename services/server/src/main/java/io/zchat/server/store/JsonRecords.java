@@ -1,7 +1,7 @@
 package io.zchat.server.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -22,9 +22,8 @@ import java.time.format.DateTimeParseException;
  * value of the wrong kind.
  */
 public final class JsonRecords {
-    /** Generators come from the mapper, which sets them up as it did its own (surrogate pairs as UTF-8, ...). */
+    /** Generators and parsers come from the mapper, set up as it set up its own (surrogate pairs as UTF-8, ...). */
     private static final ObjectMapper MAPPER = WireCodec.jsonMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
     private static final int FIRST_BUFFER = 256;
 
     private JsonRecords() {
@@ -57,7 +56,7 @@ public final class JsonRecords {
 
     /** Reads the fields of the one JSON object {@code json} holds; false when it is not an object. */
     public static boolean read(byte[] json, FieldReader fields) throws IOException {
-        try (JsonParser in = FACTORY.createParser(json)) {
+        try (JsonParser in = MAPPER.createParser(json)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -140,7 +139,7 @@ public final class JsonRecords {
     }
 
     private static IOException malformed(JsonParser in, String expected) throws IOException {
-        return new com.fasterxml.jackson.core.JsonParseException(in,
+        return new JsonParseException(in,
                 "field '" + in.currentName() + "' is not " + expected);
     }
 }
