@@ -137,7 +137,7 @@ final class FrameReader {
      * time, which for one small frame per unpacker would be most of the garbage it makes.
      * Malformed UTF-8 becomes U+FFFD, as the unpacker would make it.
      */
-    private static String text(MessageUnpacker in) throws IOException {
+    static String text(MessageUnpacker in) throws IOException {
         int length = in.unpackRawStringHeader();
         return length == 0 ? "" : new String(in.readPayload(length), StandardCharsets.UTF_8);
     }

@@ -16,15 +16,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -51,9 +55,16 @@ public final class WireCodec {
                     || Iterable.class.isAssignableFrom(type) || type.isArray()) {
                 return false;
             }
-            JavaType javaType = mapper.constructType(type);
-            return mapper.getSerializationConfig().introspect(javaType).findProperties().stream()
-                    .noneMatch(p -> TIMESTAMP.equals(p.getName()) || CLOCK.equals(p.getName()));
+            List<String> properties = mapperProperties(type);
+            return !properties.contains(TIMESTAMP) && !properties.contains(CLOCK);
+        }
+    };
+
+    /** Records written and bound without databind (see {@link RecordShape}); empty for the rest. */
+    private final ClassValue<Optional<RecordShape>> shapes = new ClassValue<>() {
+        @Override
+        protected Optional<RecordShape> computeValue(Class<?> type) {
+            return Optional.ofNullable(RecordShape.of(type, WireCodec.this::mapperProperties));
         }
     };
 
@@ -64,6 +75,13 @@ public final class WireCodec {
     /** A JSON mapper with the same conventions, for files and log lines. */
     public static ObjectMapper jsonMapper() {
         return configure(new JsonMapper());
+    }
+
+    /** The names of the properties the mapper writes for a type, in its order. */
+    List<String> mapperProperties(Class<?> type) {
+        JavaType javaType = mapper.constructType(type);
+        return mapper.getSerializationConfig().introspect(javaType).findProperties().stream()
+                .map(BeanPropertyDefinition::getName).toList();
     }
 
     private static ObjectMapper configure(ObjectMapper mapper) {
@@ -118,20 +136,38 @@ public final class WireCodec {
         if (frame.dataLength() == 0) {
             return bodyOf(Frame.EMPTY_MAP, type, frame.service());
         }
+        T plain = plainBody(frame.bytes(), frame.dataOffset(), frame.dataLength(), type);
+        return plain != null ? plain : bindWithMapper(frame.bytes(), frame.dataOffset(), frame.dataLength(), type,
+                frame.service());
+    }
+
+    /** Binding with the mapper alone: the reference for the field-by-field binding, and its fallback. */
+    <T> T bindWithMapper(byte[] bytes, int offset, int length, Class<T> type, String service)
+            throws WireFormatException {
         try {
-            return mapper.readValue(frame.bytes(), frame.dataOffset(), frame.dataLength(), type);
+            return mapper.readValue(bytes, offset, length, type);
         } catch (IOException | RuntimeException e) {
-            throw bindingFailure(e, frame.service());
+            throw bindingFailure(e, service);
+        }
+    }
+
+    /** The record bound without databind, or null when its type or these bytes need the mapper. */
+    private <T> T plainBody(byte[] bytes, int offset, int length, Class<T> type) {
+        Optional<RecordShape> shape = shapes.get(type);
+        if (shape.isEmpty()) {
+            return null;
+        }
+        try (MessageUnpacker in = MessagePack.newDefaultUnpacker(bytes, offset, length)) {
+            return type.cast(shape.get().read(in));
+        } catch (RecordShape.NotPlain | IOException | RuntimeException e) {
+            return null; // the mapper binds it, or says what is wrong with it
         }
     }
 
     /** Binds a data map carried as bytes (see {@link Frame#data()}) to a record. */
     public <T> T bodyOf(byte[] data, Class<T> type, String service) throws WireFormatException {
-        try {
-            return mapper.readValue(data, type);
-        } catch (IOException | RuntimeException e) {
-            throw bindingFailure(e, service);
-        }
+        T plain = plainBody(data, 0, data.length, type);
+        return plain != null ? plain : bindWithMapper(data, 0, data.length, type, service);
     }
 
     /** Reads the data map as the record of one service; wrong field types become a readable error. */
@@ -162,25 +198,51 @@ public final class WireCodec {
 
     /**
      * Encodes {@code {service, data: {...body, timestamp, clock}}}. A record's fields are
-     * serialized straight into the data map, whose header is then widened by the two stamp
-     * fields; only a body that is already a tree, a map, or has a stamp field of its own goes
-     * through a tree (the stamp replaces such a field).
+     * written straight into the data map, followed by the two stamp fields: field by field for a
+     * record with a {@link RecordShape}, else serialized by the mapper. Only a body that is
+     * already a tree, a map, or has a stamp field of its own goes through a tree (the stamp
+     * replaces such a field).
      */
     public byte[] encode(String service, Object body, Stamp stamp) {
+        Optional<RecordShape> shape = body == null ? Optional.empty() : shapes.get(body.getClass());
+        if (shape.isPresent() && streamable.get(body.getClass())) {
+            Object[] values = shape.get().values(body);
+            return frame(service, RecordShape.present(values), stamp, packer -> shape.get().writeEntries(packer, values));
+        }
+        return encodeWithMapper(service, body, stamp);
+    }
+
+    /** {@link #encode} with the mapper alone: the reference that the field-by-field writing matches. */
+    byte[] encodeWithMapper(String service, Object body, Stamp stamp) {
         if (body != null && !streamable.get(body.getClass())) {
             return encodeAsTree(service, body, stamp);
         }
+        byte[] data;
         try {
-            byte[] data = body == null ? Frame.EMPTY_MAP : mapper.writeValueAsBytes(body);
-            MessageMapHeader header = MessageMapHeader.of(data);
-            if (header == null) {
-                return encodeAsTree(service, body, stamp);
-            }
+            data = body == null ? Frame.EMPTY_MAP : mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + service, e);
+        }
+        MessageMapHeader header = MessageMapHeader.of(data);
+        if (header == null) {
+            return encodeAsTree(service, body, stamp);
+        }
+        return frame(service, header.entries(), stamp,
+                packer -> packer.writePayload(data, header.length(), data.length - header.length()));
+    }
+
+    /** Writes a data map's entries, without its header. */
+    private interface DataEntries {
+        void write(MessageBufferPacker packer) throws IOException;
+    }
+
+    private static byte[] frame(String service, int entries, Stamp stamp, DataEntries data) {
+        try {
             MessageBufferPacker packer = FRAME_PACKER.newBufferPacker();
             packer.packMapHeader(2);
             packer.packString(SERVICE).packString(service);
-            packer.packString(DATA).packMapHeader(header.entries() + 2);
-            packer.writePayload(data, header.length(), data.length - header.length());
+            packer.packString(DATA).packMapHeader(entries + 2);
+            data.write(packer);
             packer.packString(TIMESTAMP).packString(Timestamps.format(stamp.timestamp()));
             packer.packString(CLOCK).packLong(stamp.clock());
             return packer.toByteArray();
