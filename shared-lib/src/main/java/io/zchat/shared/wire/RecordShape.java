@@ -92,8 +92,7 @@ final class RecordShape {
                 .anyMatch(c -> c.getAnnotations().length > 0 || c.getAccessor().getAnnotations().length > 0);
     }
 
-    private static Field field(RecordComponent component, Function<Class<?>, List<String>> mapperProperties)
-            throws NoSuchMethodException {
+    private static Field field(RecordComponent component, Function<Class<?>, List<String>> mapperProperties) {
         Class<?> type = component.getType();
         Method accessor = component.getAccessor();
         accessor.setAccessible(true);
