@@ -1,5 +1,6 @@
 package io.zchat.system;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.zchat.shared.client.ChatSubscriber;
 import io.zchat.shared.client.LazyPirate;
 import io.zchat.shared.clock.Clocks;
@@ -92,6 +93,21 @@ class ClusterIT {
 
     @Test
     @Order(2)
+    void aStatusQueryOfTermZeroNamesTheCoordinatorAndProposesNothing() {
+        String coordinator = cluster.agreedCoordinator(NAMES);
+        for (String name : NAMES) {
+            JsonNode first = status(name);
+            JsonNode again = status(name);
+            assertThat(first.path("node").asText()).isEqualTo(name);
+            assertThat(first.path("coordinator").asText()).as("whom %s follows", name).isEqualTo(coordinator);
+            assertThat(first.path("accepted").asBoolean(true)).isFalse();
+            assertThat(again.path("term").asLong()).as("term 0 is no proposal").isEqualTo(first.path("term").asLong());
+        }
+        assertThat(cluster.agreedCoordinator(NAMES)).isEqualTo(coordinator);
+    }
+
+    @Test
+    @Order(3)
     void killingTheCoordinatorElectsANewOneWithin5Seconds() throws Exception {
         String coordinator = cluster.agreedCoordinator(NAMES);
         String rank = ServerHealth.of(cluster.server(coordinator)).rank();
@@ -124,7 +140,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aRestartedRefKeepsTheRanks() throws Exception {
         Map<String, Integer> before = refRanks();
         assertThat(before).containsOnlyKeys(NAMES);
@@ -141,7 +157,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void serversRegisterAgainWithARefThatForgotThem() throws Exception {
         cluster.ref().kill();
         Files.delete(cluster.dataDir("ref").resolve("ref_servers.json"));
@@ -184,6 +200,14 @@ class ClusterIT {
             }
         }
         return max - min;
+    }
+
+    /** What a joining server asks each peer (the server's internal replica_status, term 0): the reply's data. */
+    private static JsonNode status(String name) {
+        try (LazyPirate peer = new LazyPirate(CONTEXT, cluster.peerEndpoint(name), name, CODEC, CLOCKS,
+                new MessageLog(false), ZmqSettings.defaults())) {
+            return peer.request("replica_status", Map.of("node", "probe", "term", 0), Duration.ofSeconds(2), 2).data();
+        }
     }
 
     private static Map<String, Integer> refRanks() {

@@ -101,6 +101,8 @@ public class ClusterLoop extends ZmqLoop {
             beat();
             if (view.registered() && !view.isCoordinator() && announcementDeadline == 0 && electAfter == 0) {
                 checkCoordinator();
+            } else if (electAfter > 0 && view.coordinator() == null) {
+                findCoordinator();
             }
         }
         if (electAfter > 0 && (server.caughtUp() || (view.coordinator() == null && now >= electAfter))) {
@@ -139,8 +141,14 @@ public class ClusterLoop extends ZmqLoop {
 
     /** A worse-ranked server asked us: bully it by running our own election (or re-announcing). */
     void electionRequested() {
-        if (!view.registered() || electAfter > 0) {
+        if (!view.registered()) {
             return;
+        }
+        if (electAfter > 0) {
+            if (view.coordinator() != null) {
+                return; // catching up with a known coordinator: elect once caught up
+            }
+            electAfter = 0; // nobody leads that this server knows of either
         }
         if (view.isCoordinator()) {
             announce();
@@ -202,6 +210,40 @@ public class ClusterLoop extends ZmqLoop {
         refreshAlive();
         log.info("rank {}, peers {}", rank.rank(), view.peers().stream().map(Replies.ServerInfo::name).toList());
         electAfter = System.currentTimeMillis() + UNANNOUNCED_GRACE_MS;
+    }
+
+    /**
+     * A newly registered server asks its peers whom they follow instead of waiting up to
+     * {@link #UNANNOUNCED_GRACE_MS} for an announcement: it follows the first alive coordinator
+     * named, and if every peer answers that it knows none, there is nobody to wait for: election.
+     * A peer that does not answer leaves the decision to the announcement or the grace period.
+     */
+    private void findCoordinator() {
+        List<Replies.ServerInfo> peers = view.peers();
+        if (peers.isEmpty()) {
+            return;
+        }
+        int answered = 0;
+        for (Replies.ServerInfo peer : peers) {
+            try {
+                ReplicaMessages.Status status = call(peer(peer.address()), ReplicaMessages.STATUS,
+                        new ReplicaMessages.StatusRequest(view.self(), 0), ReplicaMessages.Status.class);
+                answered++;
+                String named = status.coordinator();
+                if (named != null && !named.equals(view.self()) && view.find(named).isPresent()) {
+                    log.info("{} follows {}", peer.name(), named);
+                    coordinatorAnnounced(named);
+                    return;
+                }
+            } catch (RequestFailedException e) {
+                log.debug("{} did not say whom it follows: {}", peer.name(), e.getMessage());
+            }
+        }
+        if (answered == peers.size()) {
+            log.info("none of {} peer(s) knows a coordinator: election", answered);
+            electAfter = 0;
+            elect();
+        }
     }
 
     private void refreshAlive() {

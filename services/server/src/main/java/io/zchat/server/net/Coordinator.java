@@ -248,7 +248,7 @@ final class Coordinator {
             advanceCommit(tracker.durable(fetch.node(), Math.min(fetch.durable(), fetch.lastSeq())));
         }
         List<byte[]> lines = read(fetch.lastSeq());
-        if (lines.isEmpty() && replica.role == Role.LEADER) {
+        if (lines.isEmpty() && replica.role == Role.LEADER && HeldFetches.mayHold(fetch)) {
             long now = System.currentTimeMillis();
             heldFetches.hold(route, fetch, now, now + properties.replication().fetchWait().toMillis());
             return;

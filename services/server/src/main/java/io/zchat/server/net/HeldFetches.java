@@ -29,6 +29,15 @@ final class HeldFetches {
         this.commitNoticeMillis = commitNoticeMillis;
     }
 
+    /**
+     * Whether a fetch the coordinator has nothing new for may be held. A follower that has not yet
+     * seen the log's end since it began following is answered at once, so that it learns it is
+     * caught up (and is ready) without waiting out a hold.
+     */
+    static boolean mayHold(ReplicaMessages.Fetch fetch) {
+        return fetch.caughtUp() || fetch.recovery();
+    }
+
     void hold(List<byte[]> route, ReplicaMessages.Fetch fetch, long now, long until) {
         waiting.add(new Held(route, fetch, now, until));
     }

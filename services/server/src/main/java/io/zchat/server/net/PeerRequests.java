@@ -118,6 +118,6 @@ final class PeerRequests {
             deposed.run();
         }
         return new ReplicaMessages.Status(view.self(), termFile.term(), accepted, log.durableSeq(),
-                log.termAt(log.durableSeq()), replica.caughtUp || replica.role == Role.LEADER);
+                log.termAt(log.durableSeq()), replica.caughtUp || replica.role == Role.LEADER, view.coordinator());
     }
 }

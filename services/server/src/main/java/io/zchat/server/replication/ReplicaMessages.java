@@ -21,7 +21,9 @@ public final class ReplicaMessages {
     private ReplicaMessages() {
     }
 
-    public record Fetch(String node, long term, long lastSeq, long lastTerm, long durable, boolean recovery) {
+    /** {@code caughtUp}: the follower has reached the coordinator's log end since it began following it. */
+    public record Fetch(String node, long term, long lastSeq, long lastTerm, long durable, boolean recovery,
+                        boolean caughtUp) {
     }
 
     /**
@@ -66,11 +68,18 @@ public final class ReplicaMessages {
         }
     }
 
-    /** A coordinator-to-be proposes {@code term}; the receiver adopts it (refusing older coordinators from then on). */
+    /**
+     * A coordinator-to-be proposes {@code term}; the receiver adopts it (refusing older coordinators
+     * from then on). Term 0 proposes nothing: a joining server asks whom the receiver follows.
+     */
     public record StatusRequest(String node, long term) {
     }
 
-    /** {@code accepted}: the proposed term was later than any this server had, and it now follows it. */
-    public record Status(String node, long term, boolean accepted, long lastSeq, long lastTerm, boolean caughtUp) {
+    /**
+     * {@code accepted}: the proposed term was later than any this server had, and it now follows it.
+     * {@code coordinator}: whom the receiver knows as coordinator (itself if it leads), or null.
+     */
+    public record Status(String node, long term, boolean accepted, long lastSeq, long lastTerm, boolean caughtUp,
+                         String coordinator) {
     }
 }

@@ -15,12 +15,20 @@ class HeldFetchesTest {
     private final HeldFetches fetches = new HeldFetches(NOTICE);
 
     private static ReplicaMessages.Fetch fetch(String node) {
-        return new ReplicaMessages.Fetch(node, 3, 100, 3, 100, false);
+        return new ReplicaMessages.Fetch(node, 3, 100, 3, 100, false, true);
     }
 
     private HeldFetches.Held hold(String node, long now) {
         fetches.hold(List.of(node.getBytes()), fetch(node), now, now + WAIT);
         return fetches.releaseAll().get(0);
+    }
+
+    @Test
+    void onlyACaughtUpFollowerOrARecoveryReadWaitsForNews() {
+        assertThat(HeldFetches.mayHold(fetch("s2"))).isTrue();
+        assertThat(HeldFetches.mayHold(new ReplicaMessages.Fetch("s2", 3, 100, 3, 100, false, false)))
+                .as("a follower that has not yet seen the log's end is answered at once").isFalse();
+        assertThat(HeldFetches.mayHold(new ReplicaMessages.Fetch("s2", 3, 100, 3, 100, true, false))).isTrue();
     }
 
     @Test
