@@ -38,6 +38,11 @@ class ReplicationIT {
     private static final List<String> FILES = List.of("publications.jsonl", "messages.jsonl", "registry.json",
             "replication.jsonl");
     private static final int WRITERS = 6;
+    /**
+     * Log lines of about 600 bytes: a server that returns thousands of entries behind is sent
+     * answers filled up to the fetch byte budget, which must still fit the message size limit.
+     */
+    private static final String PADDING = " " + "p".repeat(400);
     private static LocalCluster cluster;
     private static String killed;
     private static final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -73,7 +78,7 @@ class ReplicationIT {
             Thread t = new Thread(() -> {
                 try (ChatClient client = cluster.client(new ClientSettings(Duration.ofSeconds(2), 4))) {
                     for (int i = 0; writing.get() && i < 100_000; i++) {
-                        String text = "w" + id + "-" + i;
+                        String text = "w" + id + "-" + i + PADDING;
                         try {
                             boolean ok = i % 5 == 4
                                     ? client.message("writer-" + id, "writer-" + ((id + 1) % WRITERS), text).isOk()

@@ -7,6 +7,7 @@ import io.zchat.server.log.ReplicationLog;
 import io.zchat.server.log.TermFile;
 import io.zchat.server.net.ServerLoop.Role;
 import io.zchat.server.replication.CommitTracker;
+import io.zchat.server.replication.FetchBudget;
 import io.zchat.server.replication.LogMatch;
 import io.zchat.server.replication.ReplicaMessages;
 import io.zchat.server.replication.Sequencer;
@@ -45,6 +46,7 @@ final class Coordinator {
     private final Outbox outbox;
     private final Upstream upstream;
     private final PendingWrites pending;
+    private final FetchBudget fetchBudget;
     private final Consumer<Runnable> afterFlush;
     private final Runnable deposed;
     /** Answers to forwarded writes, per follower, sent together at the end of the group. */
@@ -62,8 +64,9 @@ final class Coordinator {
      */
     Coordinator(ServerProperties properties, ReplicationLog log, ChatState state, TermFile termFile, Clocks clocks,
                 WireCodec codec, ClusterView view, ReplicaState replica, Outbox outbox, Upstream upstream,
-                PendingWrites pending, Consumer<Runnable> afterFlush, Runnable deposed) {
+                PendingWrites pending, FetchBudget fetchBudget, Consumer<Runnable> afterFlush, Runnable deposed) {
         this.properties = properties;
+        this.fetchBudget = fetchBudget;
         this.log = log;
         this.state = state;
         this.termFile = termFile;
@@ -248,6 +251,11 @@ final class Coordinator {
             advanceCommit(tracker.durable(fetch.node(), Math.min(fetch.durable(), fetch.lastSeq())));
         }
         List<byte[]> lines = read(fetch.lastSeq());
+        if (lines.isEmpty() && fetch.lastSeq() < log.durableSeq()) {
+            // never expected: a durable line always reads back (damage is found and logged there)
+            LOG.warn("{} is at seq {}, behind this log's durable seq {}, yet nothing reads back after it",
+                    fetch.node(), fetch.lastSeq(), log.durableSeq());
+        }
         if (lines.isEmpty() && replica.role == Role.LEADER && HeldFetches.mayHold(fetch)) {
             long now = System.currentTimeMillis();
             heldFetches.hold(route, fetch, now, now + properties.replication().fetchWait().toMillis());
@@ -264,8 +272,8 @@ final class Coordinator {
 
     /** What a follower gets: as coordinator, appended entries too; otherwise (recovery reads) durable ones. */
     private List<byte[]> read(long after) {
-        int max = properties.replication().fetchEntries();
-        int maxBytes = (int) properties.replication().fetchBytes().toBytes();
+        int max = fetchBudget.entries();
+        int maxBytes = fetchBudget.lineBytes();
         return replica.role == Role.LEADER ? log.readAppended(after, max, maxBytes) : log.read(after, max, maxBytes);
     }
 

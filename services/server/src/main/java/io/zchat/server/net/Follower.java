@@ -52,6 +52,8 @@ final class Follower {
     private final Counter corruptions;
     /** Since when the upstream has kept saying it is not coordinator (0: it has not). */
     private long notLeadingSince;
+    /** An empty answer while behind was reported; again only after entries have come since. */
+    private boolean warnedEmptyAnswer;
     private long forwardsRetriedAt;
 
     /**
@@ -182,6 +184,7 @@ final class Follower {
 
     /** Entries from the coordinator (or the recovery source): append those that continue the log. */
     void takeEntries(ReplicaMessages.Entries answer) {
+        upstream.answered();
         if (answer.refused() != null) {
             noticeNotLeading(answer.refused());
             upstream.retrySoon();
@@ -244,6 +247,13 @@ final class Follower {
         // how far behind this server was when the answer came: the entries it lacked, and how long
         // ago the coordinator ordered the oldest of them (clocks are Berkeley-synced)
         replica.lagEntries = behind;
+        if (lines.isEmpty() && behind > 0 && !warnedEmptyAnswer) {
+            warnedEmptyAnswer = true;
+            LOG.warn("{} holds seq {} durably but sent nothing after this log's {}", answer.node(),
+                    answer.lastSeq(), log.lastSeq());
+        } else if (oldestNew != 0) {
+            warnedEmptyAnswer = false;
+        }
         replica.lagMillis = oldestNew == 0 ? 0 : Math.max(0, clocks.physical().millis() - oldestNew);
         if (log.lastSeq() >= answer.lastSeq() && replica.role == Role.FOLLOWER && !replica.caughtUp) {
             replica.caughtUp = true;

@@ -8,6 +8,7 @@ import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.handler.RequestHandler;
 import io.zchat.server.log.ReplicationLog;
 import io.zchat.server.log.TermFile;
+import io.zchat.server.replication.FetchBudget;
 import io.zchat.server.replication.ReplicaMessages;
 import io.zchat.server.state.ChatState;
 import io.zchat.server.store.ViewWriter;
@@ -61,6 +62,7 @@ public class ServerLoop extends ZmqLoop {
     private final Endpoints.Broker broker;
     private final Endpoints.Proxy proxy;
     private final ServerProperties properties;
+    private final FetchBudget fetchBudget;
     private final ClusterProperties cluster;
     private final RequestHandler handler;
     private final ChatState state;
@@ -110,6 +112,9 @@ public class ServerLoop extends ZmqLoop {
         this.broker = broker;
         this.proxy = proxy;
         this.properties = properties;
+        // checked here, at start-up, rather than when the loop opens its sockets
+        this.fetchBudget = FetchBudget.of(properties.replication().fetchEntries(),
+                properties.replication().fetchBytes().toBytes(), zmq.maxMessageSize().toBytes());
         this.cluster = cluster;
         this.handler = handler;
         this.state = state;
@@ -258,7 +263,7 @@ public class ServerLoop extends ZmqLoop {
         }, outbox, properties, view, termFile, log, replica);
         pending = new PendingWrites(outbox, log);
         coordinator = new Coordinator(properties, log, state, termFile, clocks, codec, view, replica, outbox, upstream,
-                pending, afterFlush::add, deposed);
+                pending, fetchBudget, afterFlush::add, deposed);
         storage = new LocalStorage(properties, log, state, views, replica, coordinator, upstream, deposed,
                 storageFailures, corruptions);
         follower = new Follower(properties, log, state, termFile, clocks, view, replica, upstream, pending,
@@ -282,7 +287,7 @@ public class ServerLoop extends ZmqLoop {
         if (replica.role == Role.LEADER) {
             coordinator.answerExpiredFetches(now);
         } else if (upstream.fetchOverdue(now)) {
-            upstream.sendFetch();
+            upstream.resendFetch();
         }
         if (replica.role == Role.FOLLOWER && upstream.isOpen()) {
             follower.retryForwards(now);

@@ -5,6 +5,8 @@ import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.log.ReplicationLog;
 import io.zchat.server.log.TermFile;
 import io.zchat.server.replication.ReplicaMessages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
 
 import java.util.function.Consumer;
@@ -16,6 +18,9 @@ import java.util.function.Supplier;
  */
 final class Upstream {
     static final long RETRY_SOON_MS = 100;
+    /** Fetches sent again without any answer in between before the link itself is replaced. */
+    static final int RECONNECT_AFTER_UNANSWERED = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
 
     private final Supplier<ZMQ.Socket> open;
     private final Consumer<ZMQ.Socket> close;
@@ -29,6 +34,7 @@ final class Upstream {
     private String address;
     private volatile String name;
     private long fetchSentAt;
+    private int unanswered;
 
     /**
      * @param open  a new DEALER of the loop's, polled by it
@@ -48,6 +54,7 @@ final class Upstream {
 
     void connect(String name, String address) {
         close();
+        unanswered = 0;
         socket = open.get();
         socket.connect(address);
         this.address = address;
@@ -89,6 +96,25 @@ final class Upstream {
         ReplicaMessages.Fetch fetch = new ReplicaMessages.Fetch(view.self(), termFile.term(), log.lastSeq(),
                 log.lastTerm(), log.durableSeq(), replica.role == ServerLoop.Role.RECOVERING, replica.caughtUp);
         send(ReplicaMessages.FETCH, fetch);
+    }
+
+    /**
+     * Sends the overdue fetch again. A link that stays silent through several of them is replaced
+     * by a new connection to the same coordinator: the peer may have lost this connection's state
+     * while this side still sees it open, and waiting on it would leave this server behind for good.
+     */
+    void resendFetch() {
+        if (++unanswered >= RECONNECT_AFTER_UNANSWERED) {
+            LOG.warn("{} answered none of the last {} fetches (a lost connection, or answers over "
+                    + "chat.zmq.max-message-size that this side drops): reconnecting", name, unanswered);
+            connect(name, address);
+        }
+        sendFetch();
+    }
+
+    /** A fetch answer came (whatever it says): the link works. */
+    void answered() {
+        unanswered = 0;
     }
 
     /** Whether the last fetch has had no answer for {@code retry-after}. */
