@@ -7,6 +7,7 @@ import io.zchat.server.store.ChatStore;
 import io.zchat.server.store.FsyncPolicy;
 import io.zchat.server.store.ViewWriter;
 import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.zmq.ZmqSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,11 +30,18 @@ public class StorageConfiguration {
         return new ViewWriter(ChatStore.open(properties.dataDir(), FsyncPolicy.NEVER));
     }
 
-    /** Retried ids are confirmed against the log, which is opened after (and from) this state. */
+    /**
+     * Retried ids are confirmed against the log, which is opened after (and from) this state. A
+     * history reply leaves room under the message size limit for its envelope.
+     */
     @Bean
-    public ChatState chatState(ViewWriter views, ObjectProvider<ReplicationLog> log) {
-        return new ChatState(views.store()::scan, seq -> log.getObject().idAt(seq));
+    public ChatState chatState(ViewWriter views, ObjectProvider<ReplicationLog> log, ZmqSettings zmq) {
+        return new ChatState(views.store()::scan, seq -> log.getObject().idAt(seq),
+                zmq.maxMessageSize().toBytes() - HISTORY_ENVELOPE_BYTES);
     }
+
+    /** A history reply's fields besides its entries (status, description, timestamp, clock): far less. */
+    static final int HISTORY_ENVELOPE_BYTES = 4096;
 
     @Bean(destroyMethod = "close")
     public ReplicationLog replicationLog(ServerProperties properties, ChatState state, ViewWriter views,

@@ -36,6 +36,7 @@ public final class ChatState {
     private HistoryIndex history = new HistoryIndex(HISTORY_MAX);
     private RecentIds recent;
     private final BiConsumer<Boolean, Consumer<StoredEntry>> diskScan;
+    private final long historyReplyBytes;
     private final LongFunction<String> idAt;
     private long lastSeq;
     private long lastClock;
@@ -44,8 +45,14 @@ public final class ChatState {
      * @param diskScan streams the stored posts ({@code true}) or direct messages from disk
      * @param idAt     the request id of the log entry at a seq (null when there is none)
      */
-    public ChatState(BiConsumer<Boolean, Consumer<StoredEntry>> diskScan, LongFunction<String> idAt) {
+    /**
+     * @param historyReplyBytes most bytes of entries in one history reply (what the message size
+     *                          limit leaves): a longer history is cut, and paged with {@code since}
+     */
+    public ChatState(BiConsumer<Boolean, Consumer<StoredEntry>> diskScan, LongFunction<String> idAt,
+                     long historyReplyBytes) {
         this.diskScan = diskScan;
+        this.historyReplyBytes = historyReplyBytes;
         this.idAt = idAt;
         this.recent = new RecentIds(REMEMBERED_IDS, idAt);
         channels.add(DEFAULT_CHANNEL);
@@ -139,6 +146,7 @@ public final class ChatState {
         }
         List<StoredEntry> entries = history.query(byChannel, topic, limit, request.since())
                 .orElseGet(() -> fromDisk(byChannel, topic, limit, request.since()));
+        entries = HistoryIndex.fitting(entries, request.since() == null, historyReplyBytes);
         List<HistoryEntry> out = new ArrayList<>(entries.size());
         entries.forEach(e -> out.add(e.toHistory()));
         return Replies.History.of(out);

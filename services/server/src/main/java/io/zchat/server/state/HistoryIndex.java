@@ -75,6 +75,51 @@ public final class HistoryIndex {
         return new ArrayList<>(last);
     }
 
+    /**
+     * The part of {@code oldestFirst} that a reply can carry in {@code budgetBytes} once encoded:
+     * the newest entries (a request for the latest) or the oldest (paging on from a clock), at
+     * least one, oldest first. A reply over ZeroMQ's message size limit is dropped with the
+     * connection that carries it, so it is cut here; the client pages on with {@code since}.
+     */
+    public static List<StoredEntry> fitting(List<StoredEntry> oldestFirst, boolean keepNewest, long budgetBytes) {
+        int n = oldestFirst.size();
+        long total = 0;
+        int kept = 0;
+        while (kept < n) {
+            total += encodedSizeAtMost(oldestFirst.get(keepNewest ? n - 1 - kept : kept));
+            if (total > budgetBytes && kept > 0) {
+                break;
+            }
+            kept++;
+        }
+        if (kept == n) {
+            return oldestFirst;
+        }
+        return keepNewest ? oldestFirst.subList(n - kept, n) : oldestFirst.subList(0, kept);
+    }
+
+    /** An entry's field names, their MessagePack headers, its time and clock: well above what they take. */
+    static final int ENTRY_FIELDS_BYTES = 160;
+
+    /** At least the bytes an entry takes in a reply: its strings in UTF-8, plus {@link #ENTRY_FIELDS_BYTES}. */
+    static long encodedSizeAtMost(StoredEntry e) {
+        return ENTRY_FIELDS_BYTES + utf8Length(e.user()) + utf8Length(e.channel()) + utf8Length(e.src())
+                + utf8Length(e.dst()) + utf8Length(e.message());
+    }
+
+    private static long utf8Length(String s) {
+        if (s == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            // a surrogate pair is 4 bytes: 2 for each half
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
     private void push(Map<String, Deque<StoredEntry>> index, Map<String, Long> dropped, String topic,
                       StoredEntry entry) {
         Deque<StoredEntry> entries = index.computeIfAbsent(topic, t -> new ArrayDeque<>());

@@ -23,7 +23,7 @@ class SequencerTest {
     private static final Instant T = Instant.parse("2026-03-01T12:00:00.250Z");
 
     private final AppliedIds ids = new AppliedIds();
-    private final ChatState state = new ChatState((posts, sink) -> { }, ids);
+    private final ChatState state = new ChatState((posts, sink) -> { }, ids, 1 << 20);
     private final LamportClock lamport = new LamportClock(40);
     private final Clocks clocks = new Clocks(lamport, new PhysicalClock(Clock.fixed(T, ZoneOffset.UTC), 0, 0));
 

@@ -11,6 +11,8 @@ import io.zchat.shared.wire.HistoryEntry;
 import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
+import io.zchat.shared.wire.Stamp;
+import io.zchat.shared.wire.WireCodec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +46,13 @@ class ChatStateTest {
     private final Clocks clocks = new Clocks(lamport, new PhysicalClock(now, 0, 0));
 
     private final AppliedIds ids = new AppliedIds();
+    /** What a history reply may carry: a 1 MB message size limit less the reply's envelope. */
+    private static final long REPLY_BYTES = (1 << 20) - 4096;
     private ChatState state;
 
     @BeforeEach
     void freshState() {
-        state = new ChatState(scan, ids);
+        state = new ChatState(scan, ids, REPLY_BYTES);
     }
 
     private Sequencer.Decision write(Service service, Object request, String id) {
@@ -281,7 +285,7 @@ class ChatStateTest {
 
     @Test
     void applyingEntriesFromTheCoordinatorRestoresSequenceClockHistoryAndIds() {
-        ChatState follower = new ChatState(scan, ids);
+        ChatState follower = new ChatState(scan, ids, REPLY_BYTES);
         follower.apply(ids.record(LogEntry.login(1, 1, "l-1", "ana", T, 400)));
         follower.apply(ids.record(LogEntry.login(2, 1, null, "bob", T, 401)));
         follower.apply(ids.record(LogEntry.channel(3, 1, "c-3", "dev", T, 402)));
@@ -352,6 +356,37 @@ class ChatStateTest {
     }
 
     // --- history ---
+
+    @Test
+    void aHistoryTooLongForOneReplyIsCutToTheNewestAndPagedOnWithSince() {
+        loginAll("ana");
+        String body = "\u00e9".repeat(4000); // 8,000 bytes in UTF-8: 300 of them are 2.4 MB
+        for (int i = 0; i < 300; i++) {
+            assertThat(post("ana", "general", i + " " + body).entry()).isNotNull();
+        }
+        WireCodec codec = new WireCodec();
+        Stamp stamp = new Stamp(T, Long.MAX_VALUE);
+
+        Replies.History latest = history("general", null, 1000, null);
+        List<String> newest = messages(latest);
+        assertThat(newest).hasSizeBetween(100, 299);
+        assertThat(newest.get(newest.size() - 1)).startsWith("299 ");
+        assertThat(codec.encode(Service.HISTORY, latest, stamp).length).as("fits a 1 MB message")
+                .isLessThanOrEqualTo(1 << 20);
+
+        List<String> paged = new ArrayList<>();
+        long since = 0;
+        for (int page = 0; page < 10 && paged.size() < 300; page++) {
+            Replies.History h = history("general", null, 1000, since);
+            assertThat(codec.encode(Service.HISTORY, h, stamp).length).isLessThanOrEqualTo(1 << 20);
+            paged.addAll(messages(h));
+            since = h.messages().get(h.messages().size() - 1).clock();
+        }
+        assertThat(paged).hasSize(300);
+        for (int i = 0; i < 300; i++) {
+            assertThat(paged.get(i)).startsWith(i + " ");
+        }
+    }
 
     @Test
     void historyNeedsExactlyOneOfChannelOrUser() {
