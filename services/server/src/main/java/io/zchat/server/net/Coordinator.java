@@ -57,6 +57,7 @@ final class Coordinator {
     private final HeldFetches heldFetches = new HeldFetches(COMMIT_NOTICE_MS);
     private CommitTracker tracker;
     private boolean draining;
+    private long unreadableWarnedAt;
 
     /**
      * @param afterFlush runs a task after the group's log write
@@ -251,13 +252,15 @@ final class Coordinator {
             advanceCommit(tracker.durable(fetch.node(), Math.min(fetch.durable(), fetch.lastSeq())));
         }
         List<byte[]> lines = read(fetch.lastSeq());
-        if (lines.isEmpty() && fetch.lastSeq() < log.durableSeq()) {
-            // never expected: a durable line always reads back (damage is found and logged there)
+        long now = System.currentTimeMillis();
+        if (lines.isEmpty() && fetch.lastSeq() < log.durableSeq() && now - unreadableWarnedAt >= 10_000) {
+            // never expected: a durable line always reads back (damage is found and logged there);
+            // said at most every 10 s, since the follower asks again at once
+            unreadableWarnedAt = now;
             LOG.warn("{} is at seq {}, behind this log's durable seq {}, yet nothing reads back after it",
                     fetch.node(), fetch.lastSeq(), log.durableSeq());
         }
         if (lines.isEmpty() && replica.role == Role.LEADER && HeldFetches.mayHold(fetch)) {
-            long now = System.currentTimeMillis();
             heldFetches.hold(route, fetch, now, now + properties.replication().fetchWait().toMillis());
             return;
         }
