@@ -44,8 +44,6 @@ public final class ChatState {
     /**
      * @param diskScan streams the stored posts ({@code true}) or direct messages from disk
      * @param idAt     the request id of the log entry at a seq (null when there is none)
-     */
-    /**
      * @param historyReplyBytes most bytes of entries in one history reply (what the message size
      *                          limit leaves): a longer history is cut, and paged with {@code since}
      */
