@@ -48,6 +48,12 @@ public final class Docker {
         }
     }
 
+    /** A server container's commit point, or -1 while it does not answer. */
+    public static long commitSeq(String container) {
+        JsonNode chat = serverHealth(container);
+        return chat == null ? -1 : chat.path("commitSeq").asLong(-1);
+    }
+
     /** "healthy", "starting", "unhealthy" (or "none") for a container. */
     public static String health(String container) throws IOException, InterruptedException {
         return run(20, "docker", "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}",
