@@ -19,12 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spring Boot's Logback set-up built in code (its pattern from {@code logging.pattern.console}),
- * with every appender of the root logger behind an {@link AsyncAppender}, so that no socket loop
- * waits on output. Configuring in code rather than from a {@code logback-spring.xml} spares every
- * role Logback's XML configurator and the JDK's XML parser: some 400 classes loaded at each start
- * and held in memory for good. A configuration file named by {@code logging.config} (the
- * interactive client's) is still honoured as usual.
+ * Spring Boot's Logback set-up built in code (patterns from {@code logging.pattern.*}), with
+ * every appender of the root logger (the console, and the file when {@code logging.file.name} is
+ * set) behind an {@link AsyncAppender}, so that no socket loop waits on output. Configuring in code
+ * rather than from a {@code logback-spring.xml} spares every role Logback's XML configurator and
+ * the JDK's XML parser: some 400 classes loaded at each start and held in memory for good. A
+ * configuration file, if one is given ({@code logging.config}), is still honoured, as Boot does.
  */
 public class AsyncConsoleLoggingSystem extends LogbackLoggingSystem {
     /** Events waiting for output before new ones are dropped rather than block their thread. */
