@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * An append-only file of newline-terminated records. Appends are buffered and written to the OS
@@ -45,8 +46,13 @@ public final class JsonLinesFile implements Closeable {
 
     /** Opens (creating if needed) for appending, first cutting a torn last line. */
     public static JsonLinesFile open(Path path) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        return open(path, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(Path)}, through {@code disk}: a test's stand-in for a disk that fails. */
+    static JsonLinesFile open(Path path, UnaryOperator<FileChannel> disk) throws IOException {
+        FileChannel channel = disk.apply(FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
         long size = channel.size();
         long complete = endOfLastLine(channel, size);
         if (complete < size) {

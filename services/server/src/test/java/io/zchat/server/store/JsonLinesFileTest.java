@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JsonLinesFileTest {
     @TempDir
@@ -197,5 +198,50 @@ class JsonLinesFileTest {
             assertThat(readFrom(file, 0, 100, new ArrayList<>())).containsExactly("one", "four");
         }
         assertThat(Files.readString(path)).isEqualTo("one\nfour\n");
+    }
+
+    @Test
+    void aWriteThatFailsHalfwayIsCutBackAndItsRecordsAreWrittenWholeOnceTheDiskWorksAgain() throws IOException {
+        Path path = dir.resolve("failing.jsonl");
+        FailingDisk[] disk = new FailingDisk[1];
+        try (JsonLinesFile file = JsonLinesFile.open(path, channel -> disk[0] = new FailingDisk(channel))) {
+            file.append(bytes("{\"n\":1}"));
+            file.flush();
+            long whole = Files.size(path);
+
+            disk[0].fail(5);
+            file.append(bytes("{\"n\":2}"));
+            file.append(bytes("{\"n\":3}"));
+            assertThatThrownBy(file::flush).isInstanceOf(IOException.class).hasMessageContaining("No space");
+            assertThat(Files.size(path)).as("the 5 bytes that landed are cut again").isEqualTo(whole);
+            assertThat(file.hasPending()).isTrue();
+            assertThat(file.position()).isEqualTo(whole + 2 * ("{\"n\":2}".length() + 1));
+            assertThatThrownBy(file::flush).isInstanceOf(IOException.class);
+            assertThat(Files.size(path)).isEqualTo(whole);
+
+            disk[0].heal();
+            file.append(bytes("{\"n\":4}"));
+            file.flush();
+            assertThat(file.hasPending()).isFalse();
+        }
+        assertThat(Files.readString(path)).isEqualTo("{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n");
+    }
+
+    @Test
+    void aSyncThatFailsIsTriedAgainByTheNextOne() throws IOException {
+        Path path = dir.resolve("unsynced.jsonl");
+        FailingDisk[] disk = new FailingDisk[1];
+        try (JsonLinesFile file = JsonLinesFile.open(path, channel -> disk[0] = new FailingDisk(channel))) {
+            file.append(bytes("{\"n\":1}"));
+            file.flush();
+            disk[0].fail(0);
+            assertThatThrownBy(file::sync).isInstanceOf(IOException.class);
+
+            disk[0].heal();
+            file.sync();
+            assertThat(disk[0].forced()).as("the failed sync is not taken as done").isEqualTo(1);
+            file.sync();
+            assertThat(disk[0].forced()).as("nothing new to force").isEqualTo(1);
+        }
     }
 }
