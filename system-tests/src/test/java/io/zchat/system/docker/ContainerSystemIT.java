@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The deployed system in containers built from the project's Dockerfile on one Docker network:
  * ref, broker, proxy, three servers and a bot. Bots' posts reach a subscriber; the servers agree on
- * a coordinator; stopping the coordinator's container elects another; restarting it rejoins.
+ * a coordinator; stopping the coordinator's container elects another; restarting it rejoins; a
+ * fourth server whose disk (a small tmpfs) fills up is DOWN until space is freed, then catches up.
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +61,8 @@ class ContainerSystemIT {
     private static final Map<String, GenericContainer<?>> SERVERS = new LinkedHashMap<>();
     private static final List<GenericContainer<?>> ALL = new ArrayList<>();
     private static final Map<String, ImageFromDockerfile> IMAGES = new HashMap<>();
+    /** The uid the roles run as (deploy/Dockerfile): a tmpfs for their data must belong to it. */
+    private static final int IMAGE_USER_ID = 10001;
     private static GenericContainer<?> broker;
     private static GenericContainer<?> proxy;
 
@@ -171,6 +174,38 @@ class ContainerSystemIT {
                 .until(() -> "UP".equals(health(coordinator).path("status").asText())
                         && agreement(SERVERS.keySet()) != null);
         System.out.println("after restart of " + coordinator + ": coordinator " + agreement(SERVERS.keySet()));
+    }
+
+    @Test
+    @Order(4)
+    void aServerWhoseDiskFillsUpIsDownUntilSpaceIsFreedThenCatchesUp() throws Exception {
+        GenericContainer<?> server = role("server", "server-4").withEnv("CHAT_NODE_NAME", "server-4")
+                .withTmpFs(Map.of("/data", "rw,size=64m,uid=" + IMAGE_USER_ID)).withExposedPorts(8080);
+        ALL.add(server);
+        SERVERS.put("server-4", server);
+        server.start();
+
+        server.execInContainer("dd", "if=/dev/zero", "of=/data/filler", "bs=1M", "count=128");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                chat("server-4").path("details").path("storage").asText("").contains("cannot write"));
+        assertThat(chat("server-4").path("status").asText()).isEqualTo("DOWN");
+        long committedWhileFull = SERVERS.keySet().stream().filter(n -> !n.equals("server-4"))
+                .mapToLong(n -> chat(n).path("details").path("commitSeq").asLong()).max().orElseThrow();
+        System.out.println("server-4's disk full: " + chat("server-4").path("details").path("storage").asText()
+                + "; the others committed up to seq " + committedWhileFull);
+
+        server.execInContainer("rm", "/data/filler");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            JsonNode chat = chat("server-4");
+            return "UP".equals(chat.path("status").asText())
+                    && chat.path("details").path("lastSeq").asLong() > committedWhileFull;
+        });
+        System.out.println("space freed: server-4 UP again, log at seq "
+                + chat("server-4").path("details").path("lastSeq").asLong());
+    }
+
+    private static JsonNode chat(String server) {
+        return health(server).path("components").path("chat");
     }
 
     private static String agreedCoordinator(Iterable<String> names) {
