@@ -10,12 +10,20 @@ import static org.awaitility.Awaitility.await;
 
 /** deploy/compose.yml under one project name (and optionally an env file), driven by the docker CLI. */
 final class Compose {
-    private final List<String> command = new ArrayList<>(List.of("docker", "compose"));
+    private final List<String> command;
 
+    Compose(String project) {
+        this(List.of(), project);
+    }
+
+    /** With the variables of {@code envFile} ({@code docker compose --env-file}). */
     Compose(String project, Path envFile) {
-        if (envFile != null) {
-            command.addAll(List.of("--env-file", envFile.toString()));
-        }
+        this(List.of("--env-file", envFile.toString()), project);
+    }
+
+    private Compose(List<String> options, String project) {
+        command = new ArrayList<>(List.of("docker", "compose"));
+        command.addAll(options);
         command.addAll(List.of("-f", "deploy/compose.yml", "-p", project));
     }
 

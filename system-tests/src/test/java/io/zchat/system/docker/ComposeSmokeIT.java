@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class ComposeSmokeIT {
     private static final String PROJECT = "zchat-smoke";
-    private static final Compose COMPOSE = new Compose(PROJECT, null);
+    private static final Compose COMPOSE = new Compose(PROJECT);
 
     @BeforeAll
     static void clean() throws Exception {
