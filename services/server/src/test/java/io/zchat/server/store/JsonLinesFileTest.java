@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JsonLinesFileTest {
     @TempDir
     Path dir;
+    private FailingDisk disk;
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -200,16 +201,20 @@ class JsonLinesFileTest {
         assertThat(Files.readString(path)).isEqualTo("one\nfour\n");
     }
 
+    /** Opens {@code path} through a {@link FailingDisk}, kept in {@link #disk}. */
+    private JsonLinesFile openOnFailingDisk(Path path) throws IOException {
+        return JsonLinesFile.open(path, channel -> disk = new FailingDisk(channel));
+    }
+
     @Test
     void aWriteThatFailsHalfwayIsCutBackAndItsRecordsAreWrittenWholeOnceTheDiskWorksAgain() throws IOException {
         Path path = dir.resolve("failing.jsonl");
-        FailingDisk[] disk = new FailingDisk[1];
-        try (JsonLinesFile file = JsonLinesFile.open(path, channel -> disk[0] = new FailingDisk(channel))) {
+        try (JsonLinesFile file = openOnFailingDisk(path)) {
             file.append(bytes("{\"n\":1}"));
             file.flush();
             long whole = Files.size(path);
 
-            disk[0].fail(5);
+            disk.fail(5);
             file.append(bytes("{\"n\":2}"));
             file.append(bytes("{\"n\":3}"));
             assertThatThrownBy(file::flush).isInstanceOf(IOException.class).hasMessageContaining("No space");
@@ -219,7 +224,7 @@ class JsonLinesFileTest {
             assertThatThrownBy(file::flush).isInstanceOf(IOException.class);
             assertThat(Files.size(path)).isEqualTo(whole);
 
-            disk[0].heal();
+            disk.heal();
             file.append(bytes("{\"n\":4}"));
             file.flush();
             assertThat(file.hasPending()).isFalse();
@@ -229,19 +234,17 @@ class JsonLinesFileTest {
 
     @Test
     void aSyncThatFailsIsTriedAgainByTheNextOne() throws IOException {
-        Path path = dir.resolve("unsynced.jsonl");
-        FailingDisk[] disk = new FailingDisk[1];
-        try (JsonLinesFile file = JsonLinesFile.open(path, channel -> disk[0] = new FailingDisk(channel))) {
+        try (JsonLinesFile file = openOnFailingDisk(dir.resolve("unsynced.jsonl"))) {
             file.append(bytes("{\"n\":1}"));
             file.flush();
-            disk[0].fail(0);
+            disk.fail(0);
             assertThatThrownBy(file::sync).isInstanceOf(IOException.class);
 
-            disk[0].heal();
+            disk.heal();
             file.sync();
-            assertThat(disk[0].forced()).as("the failed sync is not taken as done").isEqualTo(1);
+            assertThat(disk.forced()).as("the failed sync is not taken as done").isEqualTo(1);
             file.sync();
-            assertThat(disk[0].forced()).as("nothing new to force").isEqualTo(1);
+            assertThat(disk.forced()).as("nothing new to force").isEqualTo(1);
         }
     }
 }
