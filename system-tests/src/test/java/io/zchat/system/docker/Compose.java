@@ -52,8 +52,9 @@ final class Compose {
         return names[0];
     }
 
-    static List<String> servers(List<String> containers) {
-        return containers.stream().filter(c -> c.matches(".*[-_]server[-_][0-9]+$")).toList();
+    /** The containers of compose service {@code service} (named PROJECT-SERVICE-N or PROJECT_SERVICE_N). */
+    static List<String> of(String service, List<String> containers) {
+        return containers.stream().filter(c -> c.matches(".*[-_]" + service + "[-_][0-9]+$")).toList();
     }
 
     private static String containerName(String id) {

@@ -1,8 +1,8 @@
 package io.zchat.system.docker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.zchat.shared.zmq.curve.CurveEnvFile;
 import io.zchat.shared.zmq.curve.CurveKeys;
+import io.zchat.system.support.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,9 +55,9 @@ class ComposeCurveIT {
     void botsWriteThroughEncryptedLinksAndAnUnlistedKeyIsRefused() throws Exception {
         compose.run(900, "up", "-d", "--build", "ref", "broker", "proxy", "server", "bot");
         List<String> containers = compose.awaitAllHealthy(8);
-        String broker = containers.stream().filter(c -> c.matches(".*[-_]broker[-_][0-9]+$")).findFirst().orElseThrow();
+        String broker = Compose.of("broker", containers).get(0);
         assertThat(Docker.run(30, "docker", "logs", broker)).contains("(CURVE)");
-        List<String> servers = Compose.servers(containers);
+        List<String> servers = Compose.of("server", containers);
         assertThat(servers).hasSize(3);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> servers.stream().allMatch(s -> Docker.commitSeq(s) >= 20));
@@ -91,11 +91,9 @@ class ComposeCurveIT {
         return matcher.group(1);
     }
 
-
     private static double deniedAt(String container) throws Exception {
         String metrics = Docker.run(20, "docker", "exec", container, "curl", "-s",
                 "http://localhost:8080/actuator/prometheus");
-        return metrics.lines().filter(l -> l.startsWith("chat_zmq_auth_denied_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return NodeProcess.sample(metrics, "chat_zmq_auth_denied_total").orElse(0);
     }
 }

@@ -39,7 +39,7 @@ class ComposeSmokeIT {
     void upDownUpKeepsEveryServersNameRankAndData() throws Exception {
         COMPOSE.run(900, "up", "-d", "--build", "ref", "broker", "proxy", "server", "bot");
         List<String> containers = COMPOSE.awaitAllHealthy(8);
-        List<String> servers = Compose.servers(containers);
+        List<String> servers = Compose.of("server", containers);
         assertThat(servers).hasSize(3);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> servers.stream().allMatch(s -> Docker.commitSeq(s) >= 20));
@@ -55,7 +55,7 @@ class ComposeSmokeIT {
 
         COMPOSE.run(300, "down");
         COMPOSE.run(600, "up", "-d", "ref", "broker", "proxy", "server");
-        List<String> again = Compose.servers(COMPOSE.awaitAllHealthy(6));
+        List<String> again = Compose.of("server", COMPOSE.awaitAllHealthy(6));
         Map<String, String> ranksAfter = new HashMap<>();
         Map<String, Long> entriesAfter = new HashMap<>();
         for (String server : again) {

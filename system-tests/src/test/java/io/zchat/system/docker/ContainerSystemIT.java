@@ -218,7 +218,7 @@ class ContainerSystemIT {
     private static String agreement(Iterable<String> names) {
         List<String> seen = new ArrayList<>();
         for (String name : names) {
-            seen.add(health(name).path("components").path("chat").path("details").path("coordinator").asText(null));
+            seen.add(chat(name).path("details").path("coordinator").asText(null));
         }
         String first = seen.get(0);
         boolean same = first != null && !first.equals("null") && seen.stream().allMatch(s -> Objects.equals(s, first));

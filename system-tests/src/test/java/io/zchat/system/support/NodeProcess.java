@@ -124,7 +124,12 @@ public final class NodeProcess {
      * labels include every {@code key, value} pair given; empty when there is none.
      */
     public OptionalDouble metric(String name, String... labels) throws IOException, InterruptedException {
-        for (String line : get("/actuator/prometheus").split("\n")) {
+        return sample(get("/actuator/prometheus"), name, labels);
+    }
+
+    /** As {@link #metric(String, String...)}, from a Prometheus text {@code exposition} read elsewhere. */
+    public static OptionalDouble sample(String exposition, String name, String... labels) {
+        for (String line : exposition.split("\n")) {
             if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
                 continue;
             }
