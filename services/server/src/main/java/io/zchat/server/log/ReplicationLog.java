@@ -275,6 +275,16 @@ public final class ReplicationLog implements Closeable {
         return start == null ? -1 : start.getValue();
     }
 
+    /** The first seq of the last entry's term (0 when the log is empty). */
+    public long lastTermStart() {
+        return termStarts.isEmpty() ? 0 : termStarts.lastKey();
+    }
+
+    /** Whether the log holds any entry of {@code term}. */
+    public boolean holdsTerm(long term) {
+        return termStarts.containsValue(term);
+    }
+
     /** The last seq whose term is at most {@code term}: how far a log ending in {@code term} can agree with this one. */
     public long lastSeqOfTermAtMost(long term) {
         for (Map.Entry<Long, Long> start : termStarts.entrySet()) {

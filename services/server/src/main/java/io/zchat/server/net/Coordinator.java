@@ -243,7 +243,7 @@ final class Coordinator {
                     replica.role == Role.RECOVERING ? "recovering" : "not coordinator"));
             return;
         }
-        Long truncate = LogMatch.truncateTo(log, fetch.lastSeq(), fetch.lastTerm());
+        Long truncate = LogMatch.truncateTo(log, fetch.lastSeq(), fetch.lastTerm(), fetch.lastTermStart());
         if (truncate != null) {
             outbox.answerPeer(route, ReplicaMessages.FETCH, entries(List.of(), truncate, null));
             return;

@@ -94,7 +94,7 @@ final class Upstream {
     void sendFetch() {
         fetchSentAt = System.currentTimeMillis();
         ReplicaMessages.Fetch fetch = new ReplicaMessages.Fetch(view.self(), termFile.term(), log.lastSeq(),
-                log.lastTerm(), log.durableSeq(), replica.role == ServerLoop.Role.RECOVERING, replica.caughtUp);
+                log.lastTerm(), log.lastTermStart(), log.durableSeq(), replica.role == ServerLoop.Role.RECOVERING, replica.caughtUp);
         send(ReplicaMessages.FETCH, fetch);
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
  */
 public final class ReplicaMessages {
     /**
-     * Follower → coordinator: entries after ({@code lastSeq}, {@code lastTerm}); {@code durable}
-     * acks. With {@code recovery}, a coordinator-to-be reads from a follower's log instead.
+     * Follower → coordinator: entries after ({@code lastSeq}, {@code lastTerm}), the follower's
+     * last term having begun at {@code lastTermStart}; {@code durable} acks. With {@code recovery}, a coordinator-to-be reads from a follower's log instead.
      */
     public static final String FETCH = "fetch";
     /** Follower → coordinator: client writes to order, each answered once committed. */
@@ -22,8 +22,8 @@ public final class ReplicaMessages {
     }
 
     /** {@code caughtUp}: the follower has reached the coordinator's log end since it began following it. */
-    public record Fetch(String node, long term, long lastSeq, long lastTerm, long durable, boolean recovery,
-                        boolean caughtUp) {
+    public record Fetch(String node, long term, long lastSeq, long lastTerm, long lastTermStart, long durable,
+                        boolean recovery, boolean caughtUp) {
     }
 
     /**

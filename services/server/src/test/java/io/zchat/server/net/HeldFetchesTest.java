@@ -15,7 +15,7 @@ class HeldFetchesTest {
     private final HeldFetches fetches = new HeldFetches(NOTICE);
 
     private static ReplicaMessages.Fetch fetch(String node) {
-        return new ReplicaMessages.Fetch(node, 3, 100, 3, 100, false, true);
+        return new ReplicaMessages.Fetch(node, 3, 100, 3, 1, 100, false, true);
     }
 
     private HeldFetches.Held hold(String node, long now) {
@@ -26,9 +26,9 @@ class HeldFetchesTest {
     @Test
     void onlyACaughtUpFollowerOrARecoveryReadWaitsForNews() {
         assertThat(HeldFetches.mayHold(fetch("s2"))).isTrue();
-        assertThat(HeldFetches.mayHold(new ReplicaMessages.Fetch("s2", 3, 100, 3, 100, false, false)))
+        assertThat(HeldFetches.mayHold(new ReplicaMessages.Fetch("s2", 3, 100, 3, 1, 100, false, false)))
                 .as("a follower that has not yet seen the log's end is answered at once").isFalse();
-        assertThat(HeldFetches.mayHold(new ReplicaMessages.Fetch("s2", 3, 100, 3, 100, true, false))).isTrue();
+        assertThat(HeldFetches.mayHold(new ReplicaMessages.Fetch("s2", 3, 100, 3, 1, 100, true, false))).isTrue();
     }
 
     @Test
