@@ -10,7 +10,9 @@ import java.util.Map;
  * reading taken over a request that lasted {@code roundTripMs}; the reading is assumed to be taken
  * half-way, so its offset from the coordinator is {@code time + rtt/2 - receivedAt}. Samples with
  * a too-long round trip are unreliable and samples too far from the median are faulty clocks: both
- * are left out of the average, but every server (outliers too) is told how to reach the average.
+ * are left out of the average, but every server (outliers too) is told how to reach the average,
+ * except a slow sample's server whose correction is within that sample's own error (half its round
+ * trip): under load such corrections were mostly noise, moving clocks by up to ±240 ms a round.
  */
 public final class BerkeleyAverage {
     private BerkeleyAverage() {
@@ -60,8 +62,17 @@ public final class BerkeleyAverage {
             }
         });
         long average = Math.round(kept.stream().mapToLong(Long::longValue).average().orElse(0));
+        Map<String, Long> slowRoundTrips = new LinkedHashMap<>();
+        samples.stream().filter(s -> s.roundTrip() > maxRoundTripMs)
+                .forEach(s -> slowRoundTrips.put(s.name(), s.roundTrip()));
         Map<String, Long> corrections = new LinkedHashMap<>();
-        offsets.forEach((name, offset) -> corrections.put(name, average - offset));
+        offsets.forEach((name, offset) -> {
+            long correction = average - offset;
+            Long slowRoundTrip = slowRoundTrips.get(name);
+            if (slowRoundTrip == null || Math.abs(correction) > slowRoundTrip / 2) {
+                corrections.put(name, correction);
+            }
+        });
         return new Result(corrections, excluded, average);
     }
 

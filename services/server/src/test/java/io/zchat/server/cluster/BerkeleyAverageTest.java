@@ -115,6 +115,19 @@ class BerkeleyAverageTest {
     }
 
     @Test
+    void aSlowSampleWithinItsOwnErrorOfTheAverageIsNotCorrected() {
+        List<Sample> samples = List.of(
+                poll("server-2", 100, T0, 40),
+                poll("server-3", -40, T0, 40),
+                poll("server-4", 80, T0, 500));
+        Result r = BerkeleyAverage.compute("server-1", samples, OUTLIER, MAX_RTT);
+
+        assertThat(r.excluded()).containsExactly("server-4");
+        // its offset (about 80) is 60 from the average of 20: less than the 250 its round trip can err by
+        assertThat(r.corrections()).containsOnlyKeys("server-1", "server-2", "server-3");
+    }
+
+    @Test
     void roundTripExactlyAtTheLimitStillCounts() {
         List<Sample> samples = List.of(poll("server-2", 100, T0, MAX_RTT));
         Result r = BerkeleyAverage.compute("server-1", samples, OUTLIER, MAX_RTT);
