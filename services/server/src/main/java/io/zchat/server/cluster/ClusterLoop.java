@@ -48,6 +48,8 @@ public class ClusterLoop extends ZmqLoop {
     private static final int CLOCK_POLLS = 3;
     /** A reading this quick (error at most 1 ms) needs no other. */
     private static final long CLOCK_GOOD_ROUND_TRIP_MS = 2;
+    /** Checks in a row the coordinator must miss before an election (see {@link CoordinatorWatch}). */
+    private static final int MISSED_CHECKS_TO_ELECT = 2;
 
     private final ClusterProperties properties;
     private final ClusterView view;
@@ -69,6 +71,7 @@ public class ClusterLoop extends ZmqLoop {
     private long syncedAtCount;
     private boolean refReachable = true;
     private long electAfter;
+    private final CoordinatorWatch coordinatorWatch = new CoordinatorWatch(MISSED_CHECKS_TO_ELECT);
 
     public ClusterLoop(ClusterProperties properties, ClusterView view, ServerLoop server, Endpoints.Proxy proxy,
                        ZmqSettings zmq, WireCodec codec, Clocks clocks, MessageLog messageLog, NodeProperties node) {
@@ -280,9 +283,16 @@ public class ClusterLoop extends ZmqLoop {
         }
         try {
             call(peer(known.get().address()), Service.CLOCK, new Requests.Empty(), Replies.Clock.class, 0);
+            coordinatorWatch.answered(coordinator);
         } catch (RequestFailedException e) {
-            log.info("coordinator {} is unreachable: election", coordinator);
-            elect();
+            if (coordinatorWatch.missed(coordinator)) {
+                log.info("coordinator {} is unreachable ({} checks in a row): election", coordinator,
+                        coordinatorWatch.missesToElect());
+                elect();
+            } else {
+                log.info("coordinator {} did not answer within {} ms ({} of {} missed checks before an election)",
+                        coordinator, peerTimeout.toMillis(), coordinatorWatch.misses(), coordinatorWatch.missesToElect());
+            }
             return;
         }
         // the server loop may have lost its link while this loop still knows the coordinator (it
