@@ -104,6 +104,25 @@ public final class NodeProcess {
         }
     }
 
+    /** SIGSTOP: the process stays, with its connections, but does nothing (a long stall). */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process goes on where it stopped. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -" + name + " " + process.pid() + " failed");
+            }
+        }
+    }
+
     /** What the process reads on its standard input (a pipe). */
     public java.io.OutputStream stdin() {
         return process.getOutputStream();

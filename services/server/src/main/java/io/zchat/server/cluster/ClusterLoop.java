@@ -1,6 +1,7 @@
 package io.zchat.server.cluster;
 
 import io.zchat.server.net.ServerLoop;
+import io.zchat.server.replication.LogMatch;
 import io.zchat.server.replication.ReplicaMessages;
 import io.zchat.shared.client.LazyPirate;
 import io.zchat.shared.client.RequestFailedException;
@@ -332,7 +333,9 @@ public class ClusterLoop extends ZmqLoop {
      * The term is proposed to every alive peer; a peer takes it only if it is later than any it
      * has (so no term ever has two coordinators) and from then on refuses older coordinators. With
      * {@code min-acks - 1} peers on board (so any committed entry is on one of them or here), the
-     * server loop catches up from the most advanced log among them, then orders.
+     * server loop catches up from the most advanced log among them (by last term, then last seq:
+     * a longer log that ends in an earlier term holds a deposed coordinator's uncommitted tail,
+     * and is cut back to the advanced one), then orders.
      */
     private void becomeCoordinator() {
         announcementDeadline = 0;
@@ -359,8 +362,8 @@ public class ClusterLoop extends ZmqLoop {
                         continue;
                     }
                     accepted++;
-                    if (best == null || status.lastTerm() > best.lastTerm()
-                            || (status.lastTerm() == best.lastTerm() && status.lastSeq() > best.lastSeq())) {
+                    if (best == null || LogMatch.isAhead(status.lastTerm(), status.lastSeq(), best.lastTerm(),
+                            best.lastSeq())) {
                         best = status;
                         bestAddress = peer.address();
                     }
@@ -371,7 +374,8 @@ public class ClusterLoop extends ZmqLoop {
             if (accepted >= server.minAcks() - 1) {
                 view.coordinator(view.self());
                 log.info("new coordinator: {} (election, term {})", view.self(), term);
-                boolean behind = best != null && best.lastSeq() > server.lastSeq();
+                boolean behind = best != null && LogMatch.isAhead(best.lastTerm(), best.lastSeq(), server.lastTerm(),
+                        server.lastSeq());
                 server.lead(term, behind ? bestAddress : null, behind ? best.lastSeq() : 0);
                 nextSyncAt = 0;
                 announce();

@@ -86,7 +86,11 @@ final class Coordinator {
     private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
     }
 
-    /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
+    /**
+     * Become coordinator in {@code term} (already taken), after catching up from {@code source} up to
+     * {@code sourceSeq} when given: a log more advanced than this one, whose entries this server
+     * takes (cutting back its own divergent tail first) before it orders anything.
+     */
     void lead(long term, String source, long sourceSeq) {
         if (termFile.term() != term) {
             LOG.warn("term {} was overtaken by term {} before this server could lead it", term,
@@ -95,7 +99,8 @@ final class Coordinator {
             return;
         }
         tracker = null;
-        long reach = Math.max(log.lastSeq(), source != null ? sourceSeq : 0);
+        // a source is more advanced than this log (see LogMatch.isAhead), though maybe shorter
+        long reach = source != null ? sourceSeq : log.lastSeq();
         if (!replica.canLead() || reach < replica.committedFloor) {
             LOG.warn("not leading term {}: {}", term, !replica.canLead() ? "this server cannot write its log ("
                     + replica.logProblem + ")" : "no log on board reaches seq " + replica.committedFloor
@@ -103,12 +108,12 @@ final class Coordinator {
             deposed.run();
             return;
         }
-        if (source != null && sourceSeq > log.lastSeq()) {
+        if (source != null) {
             replica.role = Role.RECOVERING;
             replica.recoveryTarget = sourceSeq;
             upstream.connect(source, source);
-            LOG.info("term {}: recovering entries {}..{} from {} before ordering", term,
-                    log.lastSeq() + 1, sourceSeq, source);
+            LOG.info("term {}: recovering from {} (its log ends at seq {}, in a later term or further than this "
+                    + "one's {}) before ordering", term, source, sourceSeq, log.lastSeq());
             upstream.sendFetch();
         } else {
             startLeading();

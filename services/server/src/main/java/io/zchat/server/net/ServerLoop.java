@@ -194,6 +194,11 @@ public class ServerLoop extends ZmqLoop {
         return termFile.term();
     }
 
+    /** The term of this server's last log entry (0 when the log is empty). */
+    public long lastTerm() {
+        return log.lastTerm();
+    }
+
     /** The term file, which the cluster loop raises when it proposes this server as coordinator. */
     public TermFile termFile() {
         return termFile;

@@ -15,6 +15,16 @@ public final class LogMatch {
     }
 
     /**
+     * Whether a log ending at ({@code lastSeq}, {@code lastTerm}) is more advanced than one ending at
+     * ({@code otherSeq}, {@code otherTerm}): a later last term wins whatever the lengths (the other's
+     * later entries were never committed), then a longer log. A coordinator-to-be catches up from
+     * the most advanced log on board, also when its own is longer.
+     */
+    public static boolean isAhead(long lastTerm, long lastSeq, long otherTerm, long otherSeq) {
+        return lastTerm > otherTerm || (lastTerm == otherTerm && lastSeq > otherSeq);
+    }
+
+    /**
      * Null when the follower may take entries after its {@code lastSeq}; else the seq to cut back to.
      *
      * @param lastTermStart the follower's first seq of {@code lastTerm} (0 when it does not say)

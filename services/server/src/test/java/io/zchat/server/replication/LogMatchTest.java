@@ -128,6 +128,16 @@ class LogMatchTest {
     }
 
     @Test
+    void aLaterLastTermIsAheadOfALongerLog() {
+        // a deposed coordinator's long tail in term 3 against what the next one committed in term 4
+        assertThat(LogMatch.isAhead(4, 265, 3, 366)).isTrue();
+        assertThat(LogMatch.isAhead(3, 366, 4, 265)).isFalse();
+        assertThat(LogMatch.isAhead(4, 300, 4, 265)).isTrue();
+        assertThat(LogMatch.isAhead(4, 265, 4, 265)).isFalse();
+        assertThat(LogMatch.isAhead(0, 0, 0, 0)).isFalse();
+    }
+
+    @Test
     void theExchangeConvergesToTheCommonPrefix() {
         List<List<List<Long>>> cases = List.of(
                 // leader, follower
