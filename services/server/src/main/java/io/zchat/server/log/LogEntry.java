@@ -34,6 +34,11 @@ public record LogEntry(long seq, long term, Op op, String id, String user, Strin
         return new LogEntry(seq, term, Op.MESSAGE, id, null, null, src, dst, message, at, clock);
     }
 
+    /** The first entry of a coordinator's term (see {@link Op#TERM}). */
+    public static LogEntry termStart(long seq, long term, Instant at, long clock) {
+        return new LogEntry(seq, term, Op.TERM, null, null, null, null, null, null, at, clock);
+    }
+
     /** Every field its op needs is there (a line of the log that is not is damaged). */
     @JsonIgnore
     public boolean isComplete() {
@@ -45,6 +50,7 @@ public record LogEntry(long seq, long term, Op op, String id, String user, Strin
             case CHANNEL -> channel != null;
             case PUBLISH -> user != null && channel != null && message != null;
             case MESSAGE -> src != null && dst != null && message != null;
+            case TERM -> true;
         };
     }
 

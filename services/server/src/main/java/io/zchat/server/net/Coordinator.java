@@ -3,6 +3,7 @@ package io.zchat.server.net;
 import io.zchat.server.ServerProperties;
 import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.handler.WriteErrors;
+import io.zchat.server.log.LogEntry;
 import io.zchat.server.log.ReplicationLog;
 import io.zchat.server.log.TermFile;
 import io.zchat.server.net.ServerLoop.Role;
@@ -15,6 +16,7 @@ import io.zchat.server.state.ChatState;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
+import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import org.slf4j.Logger;
@@ -126,8 +128,13 @@ final class Coordinator {
         replica.lagEntries = 0;
         replica.lagMillis = 0;
         upstream.close();
-        tracker = new CommitTracker(properties.replication().minAcks(), replica.commit);
-        LOG.info("ordering writes in term {} from seq {}", termFile.term(), log.lastSeq() + 1);
+        // the term's first entry: what this server adopted from earlier terms commits with it
+        Stamp stamp = clocks.stamp();
+        LogEntry start = LogEntry.termStart(state.lastSeq() + 1, termFile.term(), stamp.timestamp(), stamp.clock());
+        log.append(start);
+        state.apply(start);
+        tracker = new CommitTracker(properties.replication().minAcks(), replica.commit, start.seq());
+        LOG.info("ordering writes in term {} from seq {}", termFile.term(), start.seq());
         List<PendingWrite> waiting = pending.takeForwarded();
         waiting.forEach(this::orderLocal);
         afterFlush.accept(() -> {

@@ -6,23 +6,30 @@ import java.util.Map;
 /**
  * The coordinator's count of who holds what: an entry is committed (may be acknowledged) once it
  * is durable on at least {@code minAcks} servers, the coordinator included. A follower's position
- * counts even after it dies: what it reported was already written.
+ * counts even after it dies: what it reported was already written. Only entries of the
+ * coordinator's own term are counted (from {@code firstOwnSeq}, its term-start entry); earlier
+ * ones commit with the first of those. Counting copies of an earlier term's entry is unsafe: a
+ * server that led a later term alone can still hold a different entry at that seq, and win with it
+ * once this coordinator is gone (Raft's "figure 8").
  */
 public final class CommitTracker {
     private final int minAcks;
+    private final long firstOwnSeq;
     private final Map<String, Long> durable = new HashMap<>();
     private long commit;
 
-    public CommitTracker(int minAcks, long startCommit) {
+    /** @param firstOwnSeq the seq of the coordinator's first entry in its term */
+    public CommitTracker(int minAcks, long startCommit, long firstOwnSeq) {
         this.minAcks = minAcks;
         this.commit = startCommit;
+        this.firstOwnSeq = firstOwnSeq;
     }
 
     /** Records that {@code server} holds everything up to {@code seq}; returns the commit point. */
     public long durable(String server, long seq) {
         durable.merge(server, seq, Math::max);
         long candidate = kthHighest();
-        if (candidate > commit) {
+        if (candidate > commit && candidate >= firstOwnSeq) {
             commit = candidate;
         }
         return commit;

@@ -62,6 +62,9 @@ public final class ChatState {
             case LOGIN -> users.add(entry.user());
             case CHANNEL -> channels.add(entry.channel());
             case PUBLISH, MESSAGE -> history.add(entry.toStored());
+            case TERM -> {
+                // nothing to apply: it only marks where a coordinator's term began
+            }
         }
         recent.remember(entry.id(), entry.seq());
         lastSeq = entry.seq();

@@ -96,6 +96,9 @@ public final class ViewWriter implements Closeable {
                 }
             }
             case LOGIN, CHANNEL -> registryDirty |= registry.apply(entry);
+            case TERM -> {
+                // in no file: it only marks where a coordinator's term began
+            }
         }
         appliedSeq = Math.max(appliedSeq, entry.seq());
     }

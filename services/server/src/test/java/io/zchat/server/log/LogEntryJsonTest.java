@@ -42,6 +42,19 @@ class LogEntryJsonTest {
     }
 
     @Test
+    void aTermStartEntryIsWrittenAndReadLikeTheOthers() throws Exception {
+        LogEntry start = LogEntry.termStart(7, 3, AT, 12);
+        byte[] line = LogEntryJson.write(start);
+        assertThat(new String(line, StandardCharsets.UTF_8))
+                .isEqualTo("{\"seq\":7,\"term\":3,\"op\":\"term\",\"timestamp\":\"2026-11-27T15:04:05.678Z\",\"clock\":12}")
+                .isEqualTo(new String(MAPPER.writeValueAsBytes(start), StandardCharsets.UTF_8));
+        assertThat(LogEntryJson.read(line)).isEqualTo(start);
+        assertThat(start.isComplete()).isTrue();
+        assertThat(Op.of("term")).isEqualTo(Op.TERM);
+        assertThat(Op.TERM.isRegistry()).isFalse();
+    }
+
+    @Test
     void theStoredRecordCutFromALogLineIsTheEncodedStoredEntry() throws Exception {
         for (LogEntry entry : ENTRIES) {
             if (entry.op() == Op.PUBLISH || entry.op() == Op.MESSAGE) {

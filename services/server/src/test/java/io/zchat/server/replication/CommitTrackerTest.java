@@ -10,7 +10,7 @@ class CommitTrackerTest {
 
     @Test
     void twoOfThreeCommitsTheSecondHighestPosition() {
-        CommitTracker tracker = new CommitTracker(2, 0);
+        CommitTracker tracker = new CommitTracker(2, 0, 1);
         assertThat(tracker.durable("s1", 10)).as("only the coordinator holds it").isZero();
         assertThat(tracker.durable("s2", 4)).isEqualTo(4);
         assertThat(tracker.durable("s3", 7)).isEqualTo(7);
@@ -23,7 +23,7 @@ class CommitTrackerTest {
 
     @Test
     void minAcksOneCommitsWhatTheFirstServerHolds() {
-        CommitTracker tracker = new CommitTracker(1, 0);
+        CommitTracker tracker = new CommitTracker(1, 0, 1);
         assertThat(tracker.durable("s1", 3)).isEqualTo(3);
         assertThat(tracker.durable("s2", 1)).isEqualTo(3);
         assertThat(tracker.durable("s2", 8)).as("the highest position").isEqualTo(8);
@@ -31,7 +31,7 @@ class CommitTrackerTest {
 
     @Test
     void minAcksThreeNeedsEveryOneOfThree() {
-        CommitTracker tracker = new CommitTracker(3, 0);
+        CommitTracker tracker = new CommitTracker(3, 0, 1);
         assertThat(tracker.durable("s1", 10)).isZero();
         assertThat(tracker.durable("s2", 10)).isZero();
         assertThat(tracker.durable("s3", 6)).isEqualTo(6);
@@ -42,7 +42,7 @@ class CommitTrackerTest {
 
     @Test
     void commitNeverGoesBackwards() {
-        CommitTracker tracker = new CommitTracker(2, 0);
+        CommitTracker tracker = new CommitTracker(2, 0, 1);
         tracker.durable("s1", 10);
         tracker.durable("s2", 10);
         assertThat(tracker.commit()).isEqualTo(10);
@@ -57,7 +57,7 @@ class CommitTrackerTest {
 
     @Test
     void aNewTrackerStartsAtTheGivenCommitAndNeverBelowIt() {
-        CommitTracker tracker = new CommitTracker(2, 50);
+        CommitTracker tracker = new CommitTracker(2, 50, 1);
         assertThat(tracker.commit()).isEqualTo(50);
         assertThat(tracker.durable("s1", 60)).isEqualTo(50);
         assertThat(tracker.durable("s2", 40)).as("lower than the commit it started from").isEqualTo(50);
@@ -66,7 +66,7 @@ class CommitTrackerTest {
 
     @Test
     void aPositionStillCountsAfterItsServerStopsReporting() {
-        CommitTracker tracker = new CommitTracker(2, 0);
+        CommitTracker tracker = new CommitTracker(2, 0, 1);
         tracker.durable("s2", 8); // s2 then dies
         assertThat(tracker.durable("s1", 12)).isEqualTo(8);
         assertThat(tracker.durable("s3", 11)).isEqualTo(11);
@@ -74,7 +74,7 @@ class CommitTrackerTest {
 
     @Test
     void aFourthServerJoiningKeepsMinAcksACount() {
-        CommitTracker tracker = new CommitTracker(2, 0);
+        CommitTracker tracker = new CommitTracker(2, 0, 1);
         tracker.durable("s1", 10);
         tracker.durable("s2", 8);
         tracker.durable("s3", 2);
@@ -85,10 +85,21 @@ class CommitTrackerTest {
         assertThat(tracker.durable("s4", 19)).isEqualTo(19);
         assertThat(tracker.positions()).hasSize(4);
 
-        CommitTracker three = new CommitTracker(3, 0);
+        CommitTracker three = new CommitTracker(3, 0, 1);
         three.durable("s1", 10);
         three.durable("s2", 8);
         three.durable("s3", 2);
         assertThat(three.durable("s4", 5)).as("third highest of 10, 8, 5, 2").isEqualTo(5);
+    }
+
+    @Test
+    void entriesOfEarlierTermsCommitOnlyWithTheFirstOfThisTerm() {
+        // this term began at seq 11 (its term-start entry); 1..10 were adopted from earlier terms
+        CommitTracker tracker = new CommitTracker(2, 4, 11);
+        assertThat(tracker.durable("s1", 11)).isEqualTo(4);
+        assertThat(tracker.durable("s2", 10)).as("two copies of seq 10, of an earlier term").isEqualTo(4);
+        assertThat(tracker.durable("s2", 11)).as("two copies of this term's first entry").isEqualTo(11);
+        assertThat(tracker.durable("s2", 14)).isEqualTo(11);
+        assertThat(tracker.durable("s1", 14)).isEqualTo(14);
     }
 }

@@ -527,4 +527,17 @@ class ChatStateTest {
         assertThat(messages(history(null, "ana", 3, 0L))).containsExactly("dm1", "dm2", "dm3");
         assertThat(diskScans).hasValue(1);
     }
+
+    @Test
+    void aTermStartEntryTakesItsSeqAndChangesNothingElse() {
+        loginAll("ana");
+        assertThat(post("ana", "general", "one").entry().seq()).isEqualTo(2);
+        LogEntry start = LogEntry.termStart(state.lastSeq() + 1, TERM + 1, T, 500);
+        state.apply(ids.record(start));
+        assertThat(state.lastSeq()).isEqualTo(3);
+        assertThat(state.lastClock()).isEqualTo(500);
+        assertThat(state.users()).containsExactly("ana");
+        assertThat(messages(history("general", null, null, null))).containsExactly("one");
+        assertThat(post("ana", "general", "two").entry().seq()).as("the next write follows it").isEqualTo(4);
+    }
 }
