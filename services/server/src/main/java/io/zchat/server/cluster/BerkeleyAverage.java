@@ -39,12 +39,14 @@ public final class BerkeleyAverage {
         Map<String, Long> offsets = new LinkedHashMap<>();
         offsets.put(self, 0L);
         List<String> excluded = new ArrayList<>();
+        Map<String, Long> slowRoundTrips = new LinkedHashMap<>();
         List<Long> candidates = new ArrayList<>();
         candidates.add(0L);
         for (Sample s : samples) {
             offsets.put(s.name(), s.offset());
             if (s.roundTrip() > maxRoundTripMs) {
                 excluded.add(s.name());
+                slowRoundTrips.put(s.name(), s.roundTrip());
             } else {
                 candidates.add(s.offset());
             }
@@ -62,9 +64,6 @@ public final class BerkeleyAverage {
             }
         });
         long average = Math.round(kept.stream().mapToLong(Long::longValue).average().orElse(0));
-        Map<String, Long> slowRoundTrips = new LinkedHashMap<>();
-        samples.stream().filter(s -> s.roundTrip() > maxRoundTripMs)
-                .forEach(s -> slowRoundTrips.put(s.name(), s.roundTrip()));
         Map<String, Long> corrections = new LinkedHashMap<>();
         offsets.forEach((name, offset) -> {
             long correction = average - offset;

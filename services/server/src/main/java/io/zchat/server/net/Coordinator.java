@@ -16,7 +16,6 @@ import io.zchat.server.state.ChatState;
 import io.zchat.shared.clock.Clocks;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
-import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import org.slf4j.Logger;
@@ -129,10 +128,8 @@ final class Coordinator {
         replica.lagMillis = 0;
         upstream.close();
         // the term's first entry: what this server adopted from earlier terms commits with it
-        Stamp stamp = clocks.stamp();
-        LogEntry start = LogEntry.termStart(state.lastSeq() + 1, termFile.term(), stamp.timestamp(), stamp.clock());
-        log.append(start);
-        state.apply(start);
+        LogEntry start = Sequencer.termStart(state, clocks, termFile.term());
+        append(start);
         tracker = new CommitTracker(properties.replication().minAcks(), replica.commit, start.seq());
         LOG.info("ordering writes in term {} from seq {}", termFile.term(), start.seq());
         List<PendingWrite> waiting = pending.takeForwarded();
@@ -181,10 +178,15 @@ final class Coordinator {
     private Sequencer.Decision order(Service service, Requests.Write body, String id) {
         Sequencer.Decision decision = Sequencer.order(state, clocks, termFile.term(), service, body, id);
         if (decision.entry() != null) {
-            log.append(decision.entry());
-            state.apply(decision.entry());
+            append(decision.entry());
         }
         return decision;
+    }
+
+    /** Appends an entry ordered here to the log and applies it. */
+    private void append(LogEntry entry) {
+        log.append(entry);
+        state.apply(entry);
     }
 
     void takeForward(List<byte[]> route, ReplicaMessages.Forward forward) {

@@ -200,14 +200,14 @@ final class Follower {
             if (replica.role == Role.FOLLOWER) {
                 termFile.raise(answer.term());
             }
-            if (answer.truncate() != null && answer.truncate() < replica.commit) {
-                // never expected: the coordinator recovered from the most advanced log on board,
-                // which holds every committed entry; cutting would lose acknowledged writes
-                LOG.error("{} asks to cut this log back to seq {}, below seq {} known committed: refused",
-                        answer.node(), answer.truncate(), replica.commit);
-                return;
-            }
             if (answer.truncate() != null) {
+                if (answer.truncate() < replica.commit) {
+                    // never expected: the coordinator recovered from the most advanced log on board,
+                    // which holds every committed entry; cutting would lose acknowledged writes
+                    LOG.error("{} asks to cut this log back to seq {}, below seq {} known committed: refused",
+                            answer.node(), answer.truncate(), replica.commit);
+                    return;
+                }
                 truncateTo(answer.truncate());
                 afterFlush.accept(upstream::sendFetch);
                 return;

@@ -92,6 +92,12 @@ public final class Sequencer {
         }
     }
 
+    /** The entry a coordinator orders first in {@code term} (see {@link io.zchat.server.log.Op#TERM}). */
+    public static LogEntry termStart(ChatState state, Clocks clocks, long term) {
+        Stamp s = clocks.stamp();
+        return LogEntry.termStart(state.lastSeq() + 1, term, s.timestamp(), s.clock());
+    }
+
     /** The record class of a write's request data. */
     public static Class<?> requestType(Service service) {
         return switch (service) {

@@ -168,4 +168,14 @@ class SequencerTest {
         assertThat(Sequencer.requestType(Service.MESSAGE)).isEqualTo(Requests.Message.class);
         assertThatThrownBy(() -> Sequencer.requestType(Service.USERS)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTermStartIsTheNextEntryStampedLikeAWrite() {
+        accept(2, Service.LOGIN, new Requests.Login("ana", "a1"), "a1");
+        LogEntry start = Sequencer.termStart(state, clocks, 5);
+        assertThat(start).isEqualTo(LogEntry.termStart(2, 5, T, 42));
+        state.apply(start);
+        LogEntry post = accept(5, Service.PUBLISH, new Requests.Publish("ana", "general", "hi", "p1"), "p1");
+        assertThat(post.seq()).isEqualTo(3);
+    }
 }
