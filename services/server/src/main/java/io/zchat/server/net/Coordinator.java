@@ -57,6 +57,12 @@ final class Coordinator {
     static final long COMMIT_NOTICE_MS = 20;
     private final HeldFetches heldFetches = new HeldFetches(COMMIT_NOTICE_MS);
     private CommitTracker tracker;
+    /**
+     * The term this server orders in. The term file can move on under it: the cluster loop raises
+     * it (on its own thread) to propose a candidacy, so entries take this term, and a server whose
+     * term file passed it stops ordering (see {@link #stillLeading()}).
+     */
+    private long leadingTerm;
     private boolean draining;
     private long unreadableWarnedAt;
 
@@ -128,10 +134,11 @@ final class Coordinator {
         replica.lagMillis = 0;
         upstream.close();
         // the term's first entry: what this server adopted from earlier terms commits with it
-        LogEntry start = Sequencer.termStart(state, clocks, termFile.term());
+        leadingTerm = termFile.term();
+        LogEntry start = Sequencer.termStart(state, clocks, leadingTerm);
         append(start);
         tracker = new CommitTracker(properties.replication().minAcks(), replica.commit, start.seq());
-        LOG.info("ordering writes in term {} from seq {}", termFile.term(), start.seq());
+        LOG.info("ordering writes in term {} from seq {}", leadingTerm, start.seq());
         List<PendingWrite> waiting = pending.takeForwarded();
         waiting.forEach(this::orderLocal);
         afterFlush.accept(() -> {
@@ -155,6 +162,10 @@ final class Coordinator {
     // ---- ordering -----------------------------------------------------------------------------
 
     void orderLocal(PendingWrite write) {
+        if (!stillLeading()) {
+            pending.forward(write);
+            return;
+        }
         Sequencer.Decision decision = order(write.write, write.body, write.id);
         if (decision.refusal() != null) {
             outbox.answerClient(write.route, write.service, decision.refusal(), write.receivedNanos);
@@ -176,7 +187,7 @@ final class Coordinator {
 
     /** Orders a write in this term: a new entry is appended to the log and applied. */
     private Sequencer.Decision order(Service service, Requests.Write body, String id) {
-        Sequencer.Decision decision = Sequencer.order(state, clocks, termFile.term(), service, body, id);
+        Sequencer.Decision decision = Sequencer.order(state, clocks, leadingTerm, service, body, id);
         if (decision.entry() != null) {
             append(decision.entry());
         }
@@ -190,6 +201,9 @@ final class Coordinator {
     }
 
     void takeForward(List<byte[]> route, ReplicaMessages.Forward forward) {
+        if (replica.role == Role.LEADER) {
+            stillLeading();
+        }
         List<ReplicaMessages.Write> writes = forward.writes() == null ? List.of() : forward.writes();
         for (ReplicaMessages.Write write : writes) {
             if (replica.role != Role.LEADER || draining) {
@@ -242,6 +256,9 @@ final class Coordinator {
 
     /** A follower (or a recovering coordinator) asks for entries after its last one. */
     void takeFetch(List<byte[]> route, ReplicaMessages.Fetch fetch) {
+        if (replica.role == Role.LEADER) {
+            stillLeading();
+        }
         if (fetch.term() > termFile.term() && replica.role == Role.LEADER) {
             LOG.warn("{} is in term {}, later than this coordinator's {}: stepping down",
                     fetch.node(), fetch.term(), termFile.term());
@@ -358,6 +375,24 @@ final class Coordinator {
     /** Seqs that writes wait on to be committed. */
     int uncommittedSeqs() {
         return awaitingCommit.size();
+    }
+
+    /**
+     * Whether this server still leads the term it orders in; if its term file has moved past it
+     * (its cluster loop proposed a later term), it steps down, so that no entry of a term another
+     * server leads is ever written here.
+     */
+    private boolean stillLeading() {
+        if (replica.role != Role.LEADER) {
+            return false;
+        }
+        if (termFile.term() == leadingTerm) {
+            return true;
+        }
+        LOG.warn("this server's term moved from {} to {} while it led: stepping down", leadingTerm, termFile.term());
+        stepDown();
+        deposed.run();
+        return false;
     }
 
     /** No longer coordinator: hand waiting writes to whoever leads next; their ids keep them single. */
