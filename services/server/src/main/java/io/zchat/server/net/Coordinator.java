@@ -58,9 +58,10 @@ final class Coordinator {
     private final HeldFetches heldFetches = new HeldFetches(COMMIT_NOTICE_MS);
     private CommitTracker tracker;
     /**
-     * The term this server orders in. The term file can move on under it: the cluster loop raises
-     * it (on its own thread) to propose a candidacy, so entries take this term, and a server whose
-     * term file passed it stops ordering (see {@link #stillLeading()}).
+     * The term this server won and orders in. The term file can move on under it: the cluster loop
+     * raises it (on its own thread) to propose a candidacy or take another's, so entries take this
+     * term, and a server whose term file passed it does not start ordering, or stops (see
+     * {@link #stillLeading()}).
      */
     private long leadingTerm;
     private boolean draining;
@@ -105,6 +106,7 @@ final class Coordinator {
             deposed.run();
             return;
         }
+        leadingTerm = term;
         tracker = null;
         // a source is more advanced than this log (see LogMatch.isAhead), though maybe shorter
         long reach = source != null ? sourceSeq : log.lastSeq();
@@ -127,14 +129,23 @@ final class Coordinator {
         }
     }
 
+    /** Orders from now on, in the term {@link #lead} was given, unless a later one was taken meanwhile. */
     void startLeading() {
+        upstream.close();
+        if (termFile.term() != leadingTerm) {
+            // while it recovered, its cluster loop proposed or accepted a later term: that term is
+            // some election's, maybe another server's, and it never won it
+            LOG.warn("term {} was overtaken by term {} while this server recovered: not leading", leadingTerm,
+                    termFile.term());
+            replica.role = Role.FOLLOWER;
+            deposed.run();
+            return;
+        }
         replica.role = Role.LEADER;
         replica.caughtUp = true;
         replica.lagEntries = 0;
         replica.lagMillis = 0;
-        upstream.close();
         // the term's first entry: what this server adopted from earlier terms commits with it
-        leadingTerm = termFile.term();
         LogEntry start = Sequencer.termStart(state, clocks, leadingTerm);
         append(start);
         tracker = new CommitTracker(properties.replication().minAcks(), replica.commit, start.seq());
