@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -53,7 +54,12 @@ public final class ServerFiles {
 
     /** The texts of every post and direct message in the user-facing files. */
     public static Set<String> storedTexts(Path dataDir) throws IOException {
-        Set<String> texts = new LinkedHashSet<>();
+        return new LinkedHashSet<>(storedTextList(dataDir));
+    }
+
+    /** The same, one element per stored line: a text stored twice shows twice. */
+    public static List<String> storedTextList(Path dataDir) throws IOException {
+        List<String> texts = new ArrayList<>();
         for (String file : List.of("publications.jsonl", "messages.jsonl")) {
             Path path = dataDir.resolve(file);
             if (Files.exists(path)) {
