@@ -141,6 +141,48 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void aCoordinatorStoppedGracefullyAsksForItsSuccessorInsteadOfBeingMissed() throws Exception {
+        String coordinator = cluster.agreedCoordinator(NAMES);
+        List<String> survivors = NAMES.stream().filter(n -> !n.equals(coordinator)).toList();
+        Map<String, Long> missedBefore = new HashMap<>();
+        for (String name : survivors) {
+            missedBefore.put(name, count(cluster.server(name).output(), MISSED_COORDINATOR));
+        }
+        long stoppedAt = System.nanoTime();
+        cluster.server(coordinator).stop();
+        try {
+            String[] next = new String[1];
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                next[0] = cluster.coordinatorAgreedBy(survivors);
+                return next[0] != null && !next[0].equals(coordinator);
+            });
+            System.out.printf("stopped coordinator %s (SIGTERM): %s agreed on %s after %d ms%n", coordinator,
+                    survivors, next[0], (System.nanoTime() - stoppedAt) / 1_000_000);
+            assertThat(cluster.server(coordinator).output()).contains("stopped as coordinator: asking");
+            for (String name : survivors) {
+                assertThat(count(cluster.server(name).output(), MISSED_COORDINATOR))
+                        .as("%s elected on request, not after missing the coordinator", name)
+                        .isEqualTo(missedBefore.get(name));
+            }
+        } finally {
+            cluster.startServer(coordinator, SKEWED);
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> coordinator.equals(cluster.coordinatorAgreedBy(NAMES)));
+    }
+
+    private static final String MISSED_COORDINATOR = "checks in a row): election";
+
+    private static long count(String text, String part) {
+        long n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    @Order(5)
     void aRestartedRefKeepsTheRanks() throws Exception {
         Map<String, Integer> before = refRanks();
         assertThat(before).containsOnlyKeys(NAMES);
@@ -157,7 +199,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void serversRegisterAgainWithARefThatForgotThem() throws Exception {
         cluster.ref().kill();
         Files.delete(cluster.dataDir("ref").resolve("ref_servers.json"));

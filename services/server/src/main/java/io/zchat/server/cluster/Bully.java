@@ -13,7 +13,12 @@ public final class Bully {
 
     /** The servers an election must ask: alive ones with a better rank than {@code myRank}, best first. */
     public static List<Replies.ServerInfo> better(List<Replies.ServerInfo> alive, int myRank) {
-        return alive.stream().filter(s -> s.rank() != null && s.rank() < myRank)
+        return byRank(alive.stream().filter(s -> s.rank() != null && s.rank() < myRank).toList());
+    }
+
+    /** The ranked servers, best first: whom a stopping coordinator asks to elect its successor. */
+    public static List<Replies.ServerInfo> byRank(List<Replies.ServerInfo> servers) {
+        return servers.stream().filter(s -> s.rank() != null)
                 .sorted(Comparator.comparingInt(Replies.ServerInfo::rank)).toList();
     }
 

@@ -138,6 +138,32 @@ public class ClusterLoop extends ZmqLoop {
         }
     }
 
+    /**
+     * Stopping (Spring stops this loop before the server loop, which it depends on): stand in no
+     * election from now on. A coordinator first stops its server loop, which answers the writes
+     * in flight (its followers still fetch from it), then asks the others to elect a successor at
+     * once, rather than leave them to notice after two missed checks.
+     */
+    @Override
+    protected void onDrainStart() {
+        view.leave();
+        if (!view.isCoordinator()) {
+            return;
+        }
+        server.stop();
+        view.coordinator(null);
+        List<Replies.ServerInfo> successors = Bully.byRank(view.peers());
+        log.info("stopped as coordinator: asking {} to elect a successor now",
+                successors.stream().map(Replies.ServerInfo::name).toList());
+        for (Replies.ServerInfo peer : successors) {
+            try {
+                call(peer(peer.address()), Service.ELECTION, new Requests.Empty(), Replies.Election.class, 0);
+            } catch (RequestFailedException e) {
+                log.debug("{} did not answer the election request: {}", peer.name(), e.getMessage());
+            }
+        }
+    }
+
     @Override
     protected void onStop() {
         peers.values().forEach(LazyPirate::close);

@@ -19,6 +19,7 @@ public class ClusterView {
     private volatile Integer rank;
     private volatile String coordinator;
     private volatile List<Replies.ServerInfo> alive = List.of();
+    private volatile boolean leaving;
 
     public ClusterView(NodeProperties node) {
         this.self = node.nodeName();
@@ -54,6 +55,15 @@ public class ClusterView {
 
     public boolean isCoordinator() {
         return self.equals(coordinator);
+    }
+
+    /** Whether this server is stopping: it then stands in no election and stops none. */
+    public boolean leaving() {
+        return leaving;
+    }
+
+    void leave() {
+        this.leaving = true;
     }
 
     public List<Replies.ServerInfo> alive() {

@@ -83,8 +83,7 @@ final class PeerRequests {
                 default -> {
                     Envelope envelope = codec.decode(body);
                     messageLog.received(Outbox.PEER, envelope);
-                    outbox.answerPeer(route, service, peerServices.answer(envelope,
-                            replica.canLead() && (replica.caughtUp || replica.role == Role.LEADER)));
+                    outbox.answerPeer(route, service, peerServices.answer(envelope, standing()));
                 }
             }
         } catch (WireFormatException e) {
@@ -119,5 +118,13 @@ final class PeerRequests {
         }
         return new ReplicaMessages.Status(view.self(), termFile.term(), accepted, log.durableSeq(),
                 log.termAt(log.durableSeq()), replica.caughtUp || replica.role == Role.LEADER, view.coordinator());
+    }
+
+    private PeerServices.Standing standing() {
+        if (view.leaving()) {
+            return PeerServices.Standing.STOPPING;
+        }
+        return replica.canLead() && (replica.caughtUp || replica.role == Role.LEADER)
+                ? PeerServices.Standing.OK : PeerServices.Standing.CATCHING_UP;
     }
 }

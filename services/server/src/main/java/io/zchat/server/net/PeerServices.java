@@ -33,15 +33,35 @@ public class PeerServices {
         this.electionListener = listener;
     }
 
-    /** @param ready whether this server holds the latest state (only then does it stop an election) */
-    public Object answer(Envelope request, boolean ready) throws WireFormatException {
+    /**
+     * How this server answers an {@code election} request. Only {@code OK} stops the asker's
+     * election; the others let it go on and win.
+     */
+    public enum Standing {
+        /** It holds the latest state and runs its own election (the bully). */
+        OK("OK"),
+        /** It is behind (or cannot write its log), so it must not lead. */
+        CATCHING_UP("CATCHING-UP"),
+        /** It is stopping. */
+        STOPPING("STOPPING");
+
+        private final String word;
+
+        Standing(String word) {
+            this.word = word;
+        }
+    }
+
+    public Object answer(Envelope request, Standing standing) throws WireFormatException {
         Service service = request.knownService().orElse(null);
         if (service == Service.CLOCK) {
             return new Replies.Clock(clocks.physical().millis());
         }
         if (service == Service.ELECTION) {
-            electionListener.run();
-            return new Replies.Election(ready ? "OK" : "CATCHING-UP");
+            if (standing != Standing.STOPPING) {
+                electionListener.run();
+            }
+            return new Replies.Election(standing.word);
         }
         if (service == Service.SYNC) {
             Requests.Sync sync = codec.body(request, Requests.Sync.class);

@@ -52,6 +52,12 @@ class BullyTest {
     }
 
     @Test
+    void successorsAreAskedBestFirstAndOnlyIfRanked() {
+        List<ServerInfo> peers = List.of(server(3), new ServerInfo("nameless", null, "tcp://127.0.0.1:7999"), server(2));
+        assertThat(ranks(Bully.byRank(peers))).containsExactly(2, 3);
+    }
+
+    @Test
     void rightfulIsTheLowestAliveRank() {
         assertThat(Bully.rightful(servers(3, 1, 2))).map(ServerInfo::name).contains("server-1");
         assertThat(Bully.rightful(servers(5, 3, 4))).map(ServerInfo::name).contains("server-3");
