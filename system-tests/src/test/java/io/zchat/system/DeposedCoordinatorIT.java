@@ -49,9 +49,6 @@ class DeposedCoordinatorIT {
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null) {
-            for (String name : NAMES) {
-                cluster.server(name).resume();
-            }
             cluster.close();
         }
     }

@@ -1,27 +1,21 @@
 package io.zchat.system;
 
-import io.zchat.shared.client.ChatClient;
 import io.zchat.shared.client.ClientSettings;
-import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerFiles;
+import io.zchat.system.support.WriteLoad;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,33 +47,23 @@ class RandomFaultsIT {
     static void startCluster() throws Exception {
         cluster = new LocalCluster("faults").startInfrastructure();
         cluster.startServers(NAMES);
-        try (ChatClient client = cluster.client()) {
-            for (int w = 0; w < WRITERS; w++) {
-                assertThat(client.login("writer-" + w).ok()).isTrue();
-            }
-        }
+        WriteLoad.login(cluster, WRITERS);
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null) {
-            for (String name : NAMES) {
-                cluster.server(name).resume();
-            }
             cluster.close();
         }
     }
 
     @Test
     void everyAcknowledgedWriteSurvivesASeriesOfFaultsExactlyOnce() throws Exception {
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        ConcurrentLinkedQueue<Long> ackTimes = new ConcurrentLinkedQueue<>();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        List<Thread> writers = startWriters(writing, acknowledged, ackTimes, failed);
         Random random = new Random(SEED);
         System.out.printf("fault schedule seed %d (-Dfaults.seed=%d replays it)%n", SEED, SEED);
-        try {
+        Set<String> acknowledged;
+        try (WriteLoad load = WriteLoad.start(cluster, WRITERS, new ClientSettings(Duration.ofSeconds(2), 5), "")) {
+            acknowledged = load.acknowledged();
             Thread.sleep(2000);
             for (int round = 1; round <= ROUNDS; round++) {
                 String coordinator = cluster.agreedCoordinator(NAMES);
@@ -95,16 +79,13 @@ class RandomFaultsIT {
                                 + "20 writes after the server was back), the longest pause between two %d ms; "
                                 + "coordinator after it: %s%n", round, fault, target,
                         target.equals(coordinator) ? " (coordinator)" : "", downMillis, acknowledged.size() - before,
-                        (System.nanoTime() - started) / 1_000_000, longestPause(ackTimes, started), next);
+                        (System.nanoTime() - started) / 1_000_000, load.longestPauseMillis(started, Long.MAX_VALUE),
+                        next);
             }
-        } finally {
-            writing.set(false);
-            for (Thread t : writers) {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            }
+            load.close();
+            System.out.printf("%d writes acknowledged, %d failed or refused (each may or may not be stored)%n",
+                    acknowledged.size(), load.failed());
         }
-        System.out.printf("%d writes acknowledged, %d given up by their clients (each may or may not be stored)%n",
-                acknowledged.size(), failed.get());
 
         assertThat(acknowledged.size()).as("writes acknowledged across %d faults", ROUNDS).isGreaterThan(500);
         System.out.println("sha256 per server: " + ServerFiles.awaitIdentical(cluster, NAMES,
@@ -143,53 +124,8 @@ class RandomFaultsIT {
         }
     }
 
-    /** The longest time without an acknowledgement since {@code fromNanos}, in ms. */
-    private static long longestPause(ConcurrentLinkedQueue<Long> ackTimes, long fromNanos) {
-        List<Long> times = ackTimes.stream().filter(t -> t >= fromNanos).sorted().toList();
-        long longest = times.isEmpty() ? 0 : times.get(0) - fromNanos;
-        for (int i = 1; i < times.size(); i++) {
-            longest = Math.max(longest, times.get(i) - times.get(i - 1));
-        }
-        return longest / 1_000_000;
-    }
-
     /** Waits (bounded) until writes are acknowledged again after a fault. */
     private static void awaitProgress(Set<String> acknowledged, int from) {
         await().atMost(RECOVERY).pollInterval(Duration.ofMillis(100)).until(() -> acknowledged.size() >= from + 20);
-    }
-
-    /**
-     * Writers, each one request at a time with retries that reuse the request id; every fifth
-     * write is a direct message. A write whose retries all fail is counted, not acknowledged.
-     */
-    private static List<Thread> startWriters(AtomicBoolean writing, Set<String> acknowledged,
-                                             ConcurrentLinkedQueue<Long> ackTimes, AtomicInteger failed) {
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < WRITERS; w++) {
-            int id = w;
-            Thread t = new Thread(() -> {
-                try (ChatClient client = cluster.client(new ClientSettings(Duration.ofSeconds(2), 5))) {
-                    for (int i = 0; writing.get() && i < 1_000_000; i++) {
-                        String text = "w" + id + "-" + i;
-                        try {
-                            boolean ok = i % 5 == 4
-                                    ? client.message("writer-" + id, "writer-" + ((id + 1) % WRITERS), text).isOk()
-                                    : client.publish("writer-" + id, "general", text).isOk();
-                            if (ok) {
-                                acknowledged.add(text);
-                                ackTimes.add(System.nanoTime());
-                            } else {
-                                failed.incrementAndGet();
-                            }
-                        } catch (RequestFailedException e) {
-                            failed.incrementAndGet();
-                        }
-                    }
-                }
-            }, "writer-" + w);
-            writers.add(t);
-            t.start();
-        }
-        return writers;
     }
 }

@@ -1,10 +1,9 @@
 package io.zchat.system;
 
-import io.zchat.shared.client.ChatClient;
 import io.zchat.shared.client.ClientSettings;
-import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.ServerFiles;
+import io.zchat.system.support.WriteLoad;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,9 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,11 +48,7 @@ class ReplicationIT {
     static void startCluster() throws Exception {
         cluster = new LocalCluster("replication").startInfrastructure();
         cluster.startServers(NAMES);
-        try (ChatClient client = cluster.client()) {
-            for (int w = 0; w < WRITERS; w++) {
-                assertThat(client.login("writer-" + w).ok()).isTrue();
-            }
-        }
+        WriteLoad.login(cluster, WRITERS);
     }
 
     @AfterAll
@@ -69,46 +62,21 @@ class ReplicationIT {
     @Order(1)
     void noAcknowledgedWriteIsLostWhenTheCoordinatorIsKilledUnderLoad() throws Exception {
         killed = cluster.selfDeclaredCoordinator(NAMES);
-        AtomicBoolean writing = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<Long> ackTimes = new ConcurrentLinkedQueue<>();
-        List<Thread> writers = new ArrayList<>();
-        int[] failures = new int[WRITERS];
-        for (int w = 0; w < WRITERS; w++) {
-            int id = w;
-            Thread t = new Thread(() -> {
-                try (ChatClient client = cluster.client(new ClientSettings(Duration.ofSeconds(2), 4))) {
-                    for (int i = 0; writing.get() && i < 100_000; i++) {
-                        String text = "w" + id + "-" + i + PADDING;
-                        try {
-                            boolean ok = i % 5 == 4
-                                    ? client.message("writer-" + id, "writer-" + ((id + 1) % WRITERS), text).isOk()
-                                    : client.publish("writer-" + id, "general", text).isOk();
-                            if (ok) {
-                                acknowledged.add(text);
-                                ackTimes.add(System.nanoTime());
-                            }
-                        } catch (RequestFailedException e) {
-                            failures[id]++;
-                        }
-                    }
-                }
-            }, "writer-" + w);
-            writers.add(t);
-            t.start();
+        int beforeKill;
+        long killedAt;
+        try (WriteLoad load = WriteLoad.start(cluster, WRITERS, new ClientSettings(Duration.ofSeconds(2), 4), PADDING)) {
+            Thread.sleep(3000);
+            beforeKill = load.acknowledged().size();
+            killedAt = System.nanoTime();
+            cluster.server(killed).kill();
+            Thread.sleep(6000);
+            load.close();
+            acknowledged.addAll(load.acknowledged());
+            System.out.printf("killed coordinator %s after %d acknowledged writes; %d acknowledged in all, %d requests "
+                            + "failed; longest pause in acknowledgements after the kill: %d ms%n", killed, beforeKill,
+                    acknowledged.size(), load.failed(),
+                    load.longestPauseMillis(killedAt, killedAt + TimeUnit.SECONDS.toNanos(5)));
         }
-        Thread.sleep(3000);
-        int beforeKill = acknowledged.size();
-        long killedAt = System.nanoTime();
-        cluster.server(killed).kill();
-        Thread.sleep(6000);
-        writing.set(false);
-        for (Thread t : writers) {
-            t.join(TimeUnit.SECONDS.toMillis(30));
-        }
-        long pause = longestPauseAround(ackTimes, killedAt);
-        System.out.printf("killed coordinator %s after %d acknowledged writes; %d acknowledged in all, %d requests "
-                        + "failed; longest pause in acknowledgements around the kill: %d ms%n", killed, beforeKill,
-                acknowledged.size(), java.util.Arrays.stream(failures).sum(), pause);
         assertThat(acknowledged.size()).isGreaterThan(beforeKill);
 
         List<String> survivors = NAMES.stream().filter(n -> !n.equals(killed)).toList();
@@ -145,16 +113,5 @@ class ReplicationIT {
     private static void awaitIdentical(List<String> servers) {
         System.out.println("sha256 per server: "
                 + ServerFiles.awaitIdentical(cluster, servers, FILES, Duration.ofSeconds(60)));
-    }
-
-    private static long longestPauseAround(ConcurrentLinkedQueue<Long> ackTimes, long killedAt) {
-        List<Long> times = ackTimes.stream().sorted().toList();
-        long longest = 0;
-        for (int i = 1; i < times.size(); i++) {
-            if (times.get(i) >= killedAt && times.get(i - 1) <= killedAt + TimeUnit.SECONDS.toNanos(5)) {
-                longest = Math.max(longest, times.get(i) - times.get(i - 1));
-            }
-        }
-        return longest / 1_000_000;
     }
 }

@@ -290,6 +290,7 @@ public final class LocalCluster implements AutoCloseable {
             client.stop();
         }
         for (NodeProcess server : servers.values()) {
+            server.resume(); // a test may leave one paused (SIGSTOP), which SIGTERM would not end
             server.stop();
         }
         if (proxy != null) {
