@@ -7,7 +7,10 @@ import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.WriteLoad;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -29,8 +32,11 @@ import static org.awaitility.Awaitility.await;
  * half the time. Afterwards every acknowledged write is on every server exactly once (retries
  * reuse their request id), no server was ever asked to cut a committed entry, the cluster takes
  * writes again, and all files end byte-identical. {@code -Dfaults.seed=N} replays a schedule.
+ * Then a server stalled for longer than the clients' timeout: the broker leaves it out (ZeroMQ
+ * heartbeats), so the writes go on at their usual rate meanwhile.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RandomFaultsIT {
     private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
     private static final long SEED = Long.getLong("faults.seed", 20261128L);
@@ -58,6 +64,7 @@ class RandomFaultsIT {
     }
 
     @Test
+    @Order(1)
     void everyAcknowledgedWriteSurvivesASeriesOfFaultsExactlyOnce() throws Exception {
         Random random = new Random(SEED);
         System.out.printf("fault schedule seed %d (-Dfaults.seed=%d replays it)%n", SEED, SEED);
@@ -102,6 +109,46 @@ class RandomFaultsIT {
                 assertThat(output).as("%s's log", name).doesNotContain(error);
             }
         }
+    }
+
+    @Test
+    @Order(2)
+    void aStalledServerIsLeftOutOfTheBrokersRoundRobin() throws Exception {
+        String coordinator = cluster.agreedCoordinator(NAMES);
+        String stalled = NAMES.stream().filter(n -> !n.equals(coordinator)).findFirst().orElseThrow();
+        double closedBefore = closedServerConnections();
+        double before;
+        double during;
+        try (WriteLoad load = WriteLoad.start(cluster, WRITERS, new ClientSettings(Duration.ofSeconds(2), 5),
+                "-stall")) {
+            Thread.sleep(2000);
+            before = ackRate(load, Duration.ofSeconds(3));
+            cluster.server(stalled).pause();
+            try {
+                // the broker's heartbeat timeout (1 s), then the clients' timeout (2 s) for what it swallowed
+                Thread.sleep(3500);
+                during = ackRate(load, Duration.ofSeconds(4));
+            } finally {
+                cluster.server(stalled).resume();
+            }
+        }
+        System.out.printf("%s stalled (SIGSTOP) for 7.5 s: %.0f writes/s acknowledged before, %.0f/s from 3.5 s "
+                + "into the stall; server connections closed by the broker: %.0f%n", stalled, before, during,
+                closedServerConnections() - closedBefore);
+        assertThat(closedServerConnections()).as("the stalled server's connection closed by the broker")
+                .isGreaterThan(closedBefore);
+        assertThat(during).as("writes/s while one server is stalled, against %.0f before", before)
+                .isGreaterThan(before / 3);
+    }
+
+    private static double ackRate(WriteLoad load, Duration over) throws InterruptedException {
+        int from = load.acknowledged().size();
+        Thread.sleep(over.toMillis());
+        return (load.acknowledged().size() - from) * 1000.0 / over.toMillis();
+    }
+
+    private static double closedServerConnections() throws Exception {
+        return cluster.broker().metric("chat_zmq_connections_closed_total", "socket", "backend").orElse(0);
     }
 
     private static void inject(Fault fault, NodeProcess server, long downMillis) throws Exception {

@@ -23,6 +23,7 @@ public class BrokerLoop extends ZmqLoop {
     private static final int BUDGET = 1024;
 
     private final Endpoints.Broker endpoints;
+    private final ServerHeartbeat heartbeat;
     private final WireCodec codec;
     private final MessageLog messageLog;
     private final Counter requests;
@@ -34,10 +35,11 @@ public class BrokerLoop extends ZmqLoop {
     private ZMQ.Socket frontend;
     private ZMQ.Socket backend;
 
-    public BrokerLoop(Endpoints.Broker endpoints, ZmqSettings zmq, WireCodec codec, MessageLog messageLog,
-                      MeterRegistry registry) {
+    public BrokerLoop(Endpoints.Broker endpoints, ServerHeartbeat heartbeat, ZmqSettings zmq, WireCodec codec,
+                      MessageLog messageLog, MeterRegistry registry) {
         super("broker-loop", zmq);
         this.endpoints = endpoints;
+        this.heartbeat = heartbeat;
         this.codec = codec;
         this.messageLog = messageLog;
         this.requests = forwarded(registry, "request");
@@ -67,13 +69,17 @@ public class BrokerLoop extends ZmqLoop {
         // instead of vanishing inside ZeroMQ
         frontend.setRouterMandatory(true);
         backend = socket(SocketType.DEALER);
+        // a stalled server is dropped from the round-robin instead of swallowing its share of requests
+        backend.setHeartbeatIvl((int) heartbeat.interval().toMillis());
+        backend.setHeartbeatTimeout((int) heartbeat.timeout().toMillis());
         String front = Endpoints.bindAddress(endpoints.frontend());
         String back = Endpoints.bindAddress(endpoints.backend());
         listen(frontend, front, Access.CLIENTS, clientsClosed);
         listen(backend, back, Access.CLUSTER, serversClosed);
         whenReadable(frontend, () -> relay(frontend, backend, requests, requestsDropped, "client->server"));
         whenReadable(backend, () -> relay(backend, frontend, replies, repliesDropped, "server->client"));
-        log.info("ROUTER on {} | DEALER on {}{}", front, back, zmq.curve().enabled() ? " (CURVE)" : "");
+        log.info("ROUTER on {} | DEALER on {}{} (servers silent for {} after a ping are dropped)", front, back,
+                zmq.curve().enabled() ? " (CURVE)" : "", heartbeat.timeout());
     }
 
     private void relay(ZMQ.Socket from, ZMQ.Socket to, Counter forwarded, Counter dropped, String direction) {
