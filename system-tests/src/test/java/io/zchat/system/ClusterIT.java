@@ -115,21 +115,17 @@ class ClusterIT {
         long killedAt = System.nanoTime();
         cluster.server(coordinator).kill();
         try {
-            String[] next = new String[1];
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                next[0] = cluster.coordinatorAgreedBy(survivors);
-                return next[0] != null && !next[0].equals(coordinator);
-            });
+            String next = cluster.awaitSuccessor(survivors, coordinator, Duration.ofSeconds(10));
             long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
             System.out.printf("killed coordinator %s (rank %s): %s agreed on %s after %d ms%n",
-                    coordinator, rank, survivors, next[0], failoverMs);
+                    coordinator, rank, survivors, next, failoverMs);
             assertThat(failoverMs).isLessThan(5000);
             // announced on topic "servers" (and again every 3 s): a subscriber joining now hears it
             List<String> heard = new CopyOnWriteArrayList<>();
             ChatSubscriber late = cluster.subscriber("sub-late", p -> heard.add(
                     p.envelope().data().path("coordinator").asText()));
             late.subscribe(Publications.SERVERS_TOPIC);
-            await().atMost(Duration.ofSeconds(15)).until(() -> heard.contains(next[0]));
+            await().atMost(Duration.ofSeconds(15)).until(() -> heard.contains(next));
         } finally {
             // the killed server comes back with its rank and, being the best, takes over again
             cluster.startServer(coordinator, SKEWED);
@@ -151,13 +147,9 @@ class ClusterIT {
         long stoppedAt = System.nanoTime();
         cluster.server(coordinator).stop();
         try {
-            String[] next = new String[1];
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                next[0] = cluster.coordinatorAgreedBy(survivors);
-                return next[0] != null && !next[0].equals(coordinator);
-            });
+            String next = cluster.awaitSuccessor(survivors, coordinator, Duration.ofSeconds(10));
             System.out.printf("stopped coordinator %s (SIGTERM): %s agreed on %s after %d ms%n", coordinator,
-                    survivors, next[0], (System.nanoTime() - stoppedAt) / 1_000_000);
+                    survivors, next, (System.nanoTime() - stoppedAt) / 1_000_000);
             assertThat(cluster.server(coordinator).output()).contains("stopped as coordinator: asking");
             for (String name : survivors) {
                 assertThat(count(cluster.server(name).output(), MISSED_COORDINATOR))

@@ -22,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A coordinator that ordered writes its followers never took (they were stalled), and was then
@@ -72,11 +71,7 @@ class DeposedCoordinatorIT {
         for (String follower : followers) {
             cluster.server(follower).resume();
         }
-        String[] next = new String[1];
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            next[0] = cluster.coordinatorAgreedBy(followers);
-            return next[0] != null && !next[0].equals(deposed);
-        });
+        String next = cluster.awaitSuccessor(followers, deposed, Duration.ofSeconds(20));
         write(acknowledged, "after", 20);
 
         old.resume();
@@ -89,7 +84,7 @@ class DeposedCoordinatorIT {
         while (m.find()) {
             dropped += Long.parseLong(m.group(1));
         }
-        System.out.printf("%s (deposed for %s) dropped %d divergent entries in %d cut(s)%n", deposed, next[0],
+        System.out.printf("%s (deposed for %s) dropped %d divergent entries in %d cut(s)%n", deposed, next,
                 dropped, cuts);
         assertThat(dropped).as("the returning coordinator had a divergent tail").isGreaterThanOrEqualTo(5);
         assertThat(cuts).as("rounds of cutting back, for %d divergent entries", dropped).isLessThanOrEqualTo(3);

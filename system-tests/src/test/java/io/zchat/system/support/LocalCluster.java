@@ -233,6 +233,19 @@ public final class LocalCluster implements AutoCloseable {
         return found[0];
     }
 
+    /**
+     * Waits (bounded by {@code within}) until the named servers agree on a coordinator other than
+     * {@code previous}; returns it.
+     */
+    public String awaitSuccessor(List<String> names, String previous, Duration within) {
+        String[] next = new String[1];
+        org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {
+            next[0] = coordinatorAgreedBy(names);
+            return next[0] != null && !next[0].equals(previous);
+        });
+        return next[0];
+    }
+
     /** The coordinator every named server's health shows, or null while they disagree. */
     public String coordinatorAgreedBy(List<String> names) {
         List<String> seen = names.stream().map(n -> ServerHealth.of(server(n)))
