@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * reuse their request id), no server was ever asked to cut a committed entry, the cluster takes
  * writes again, and all files end byte-identical. {@code -Dfaults.seed=N} replays a schedule.
  * Then a server stalled for longer than the clients' timeout: the broker leaves it out (ZeroMQ
- * heartbeats), so the writes go on at their usual rate meanwhile.
+ * heartbeats), so the writes go on at their usual rate meanwhile. Last, a follower restarted
+ * under load joins the broker only once it can serve.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -139,6 +140,39 @@ class RandomFaultsIT {
                 .isGreaterThan(closedBefore);
         assertThat(during).as("writes/s while one server is stalled, against %.0f before", before)
                 .isGreaterThan(before / 3);
+    }
+
+    /**
+     * A follower stopped and started again under load: it joins the broker only once it has
+     * caught up, so no request waits at a server that cannot serve it yet (before, every writer
+     * soon had one waiting there, 0.5 s and more).
+     */
+    @Test
+    @Order(3)
+    void aRestartedServerTakesRequestsOnlyOnceItHasCaughtUp() throws Exception {
+        String coordinator = cluster.agreedCoordinator(NAMES);
+        String follower = NAMES.stream().filter(n -> !n.equals(coordinator)).findFirst().orElseThrow();
+        Duration slow = Duration.ofMillis(500);
+        long slowWrites;
+        try (WriteLoad load = WriteLoad.start(cluster, WRITERS, new ClientSettings(Duration.ofSeconds(2), 5),
+                "-rejoin")) {
+            Thread.sleep(2000);
+            cluster.server(follower).stop();
+            Thread.sleep(1500);
+            long launched = System.nanoTime();
+            cluster.startServer(follower);
+            long ready = System.nanoTime();
+            Thread.sleep(2000);
+            long end = System.nanoTime();
+            slowWrites = load.writesSlowerThan(slow, launched, end);
+            System.out.printf("restart of follower %s under %d writers: ready %d ms after launch; from launch to 2 s "
+                    + "after ready, %d writes took %d ms or more, the slowest %d ms, the longest pause in "
+                    + "acknowledgements %d ms%n", follower, WRITERS, TimeUnit.NANOSECONDS.toMillis(ready - launched),
+                    slowWrites, slow.toMillis(), load.slowestWriteMillis(launched, end),
+                    load.longestPauseMillis(launched, end));
+        }
+        assertThat(slowWrites).as("writes that took %d ms or more, of %d writers", slow.toMillis(), WRITERS)
+                .isLessThan(WRITERS / 2);
     }
 
     private static double ackRate(WriteLoad load, Duration over) throws InterruptedException {

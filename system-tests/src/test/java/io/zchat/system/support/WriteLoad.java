@@ -4,6 +4,7 @@ import io.zchat.shared.client.ChatClient;
 import io.zchat.shared.client.ClientSettings;
 import io.zchat.shared.client.RequestFailedException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,8 @@ public final class WriteLoad implements AutoCloseable {
 
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Long> ackTimes = new ConcurrentLinkedQueue<>();
+    /** Every write as {start, nanoseconds it took}, acknowledged or not. */
+    private final ConcurrentLinkedQueue<long[]> writeTimes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
@@ -58,6 +61,7 @@ public final class WriteLoad implements AutoCloseable {
         try (ChatClient client = cluster.client(settings)) {
             for (int i = 0; writing.get() && i < MOST_WRITES_EACH; i++) {
                 String text = "w" + id + "-" + i + suffix;
+                long started = System.nanoTime();
                 try {
                     boolean ok = i % 5 == 4
                             ? client.message("writer-" + id, "writer-" + ((id + 1) % writers), text).isOk()
@@ -71,6 +75,7 @@ public final class WriteLoad implements AutoCloseable {
                 } catch (RequestFailedException e) {
                     failed.incrementAndGet();
                 }
+                writeTimes.add(new long[] {started, System.nanoTime() - started});
             }
         }
     }
@@ -93,6 +98,18 @@ public final class WriteLoad implements AutoCloseable {
             previous = t;
         }
         return longest / 1_000_000;
+    }
+
+    /** Writes started from {@code fromNanos} to {@code toNanos} that took {@code atLeast} or longer. */
+    public long writesSlowerThan(Duration atLeast, long fromNanos, long toNanos) {
+        return writeTimes.stream().filter(w -> w[0] >= fromNanos && w[0] <= toNanos && w[1] >= atLeast.toNanos())
+                .count();
+    }
+
+    /** The longest any write started from {@code fromNanos} to {@code toNanos} took, in ms. */
+    public long slowestWriteMillis(long fromNanos, long toNanos) {
+        return writeTimes.stream().filter(w -> w[0] >= fromNanos && w[0] <= toNanos).mapToLong(w -> w[1])
+                .max().orElse(0) / 1_000_000;
     }
 
     /** Stops the writers and waits (bounded) for their last requests. */

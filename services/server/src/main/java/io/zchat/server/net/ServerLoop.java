@@ -37,7 +37,8 @@ import java.util.List;
 /**
  * The server's data path, on one thread that owns the log, the state and these sockets:
  * <ul>
- *   <li>a DEALER on the broker: client requests, many in flight, each keeping its envelope;</li>
+ *   <li>a DEALER on the broker, connected once this server has caught up: client requests, many in
+ *       flight, each keeping its envelope;</li>
  *   <li>a PUB on the proxy: posts and direct messages, once committed;</li>
  *   <li>a ROUTER on the peer port: other servers' {@code clock}, {@code election}, {@code sync},
  *       {@code fetch}, {@code forward} and {@code replica_status};</li>
@@ -86,6 +87,7 @@ public class ServerLoop extends ZmqLoop {
     private final ReplicaState replica;
     private final List<Runnable> afterFlush = new ArrayList<>();
     private int inFlightAtStop;
+    private boolean joinedBroker;
     private long storageRetryAt;
     private ZMQ.Socket clients;
     private ZMQ.Socket peers;
@@ -239,8 +241,8 @@ public class ServerLoop extends ZmqLoop {
 
     @Override
     protected void open() {
+        // connected to the broker only once this server can serve (see joinBrokerOnceReady)
         clients = socket(SocketType.DEALER);
-        clients.connect(broker.backend());
         ZMQ.Socket pub = socket(SocketType.PUB);
         pub.connect(proxy.xsub());
         publisher = new EntryPublisher(new OverflowCountingPublisher(pub, publicationOverflows::increment), codec,
@@ -250,7 +252,7 @@ public class ServerLoop extends ZmqLoop {
         whenReadable(clients, this::serveClients);
         whenReadable(peers, this::servePeers);
         wire();
-        super.log.info("serving requests from {} | publishing to {} | peers on tcp://*:{} (advertised {})",
+        super.log.info("requests from {} once caught up | publishing to {} | peers on tcp://*:{} (advertised {})",
                 broker.backend(), proxy.xsub(), cluster.peer().port(), cluster.peer().address());
     }
 
@@ -279,8 +281,24 @@ public class ServerLoop extends ZmqLoop {
                 coordinator, storage, deposed);
     }
 
+    /**
+     * The broker hands every connected server its share of requests, ready or not: a server that
+     * joined it before knowing its coordinator and holding the log would keep those requests
+     * waiting (half a second and more after a restart under load). So it joins once it is ready,
+     * and stays joined after that (leaving would lose what is queued towards it).
+     */
+    private void joinBrokerOnceReady() {
+        if (!joinedBroker && replica.caughtUp && view.registered() && replica.storageProblem() == null) {
+            joinedBroker = true;
+            clients.connect(broker.backend());
+            super.log.info("caught up ({} at seq {}): taking client requests from {}", replica.role, log.lastSeq(),
+                    broker.backend());
+        }
+    }
+
     @Override
     protected void onTick(long now) {
+        joinBrokerOnceReady();
         if (log.damagedSeq() > 0) {
             storage.repairLog();
         }
