@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * A managed ZeroMQ loop: one named thread owns a context's sockets. The thread opens them,
@@ -173,7 +174,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
             startZapHandler();
         }
         socket.bind(endpoint);
-        countClosedConnections(socket, closed);
+        whenConnectionsClose(socket, closed::increment);
     }
 
     /** CURVE handshakes this loop's ZAP handler refused (0 without CURVE). */
@@ -203,16 +204,25 @@ public abstract class ZmqLoop implements SmartLifecycle {
         context.destroySocket(socket);
     }
 
-    private void countClosedConnections(ZMQ.Socket socket, Counter closed) {
+    /**
+     * Runs {@code closed} on the loop thread with how many of {@code socket}'s connections closed
+     * since it last ran. Returns the socket that carries those events: close it with {@code socket}.
+     */
+    protected final ZMQ.Socket whenConnectionsClose(ZMQ.Socket socket, IntConsumer closed) {
         String address = "inproc://closed-connections-" + threadName + "-" + monitors++;
         socket.monitor(address, ZMQ.EVENT_DISCONNECTED);
         ZMQ.Socket events = socket(SocketType.PAIR);
         events.connect(address);
         whenReadable(events, () -> {
-            for (int i = 0; i < 1024 && ZMQ.Event.recv(events, ZMQ.DONTWAIT) != null; i++) {
-                closed.increment();
+            int count = 0;
+            while (count < 1024 && ZMQ.Event.recv(events, ZMQ.DONTWAIT) != null) {
+                count++;
+            }
+            if (count > 0) {
+                closed.accept(count);
             }
         });
+        return events;
     }
 
     /** The counter {@link #listen} feeds, tagged with the socket's role in this node. */

@@ -73,6 +73,8 @@ public class ClusterLoop extends ZmqLoop {
     private boolean refReachable = true;
     private long electAfter;
     private final CoordinatorWatch coordinatorWatch = new CoordinatorWatch(MISSED_CHECKS_TO_ELECT);
+    /** The coordinator whose check just failed, until a check is answered or a coordinator announced. */
+    private String unreachable;
 
     public ClusterLoop(ClusterProperties properties, ClusterView view, ServerLoop server, Endpoints.Proxy proxy,
                        ZmqSettings zmq, WireCodec codec, Clocks clocks, MessageLog messageLog, NodeProperties node) {
@@ -83,6 +85,7 @@ public class ClusterLoop extends ZmqLoop {
         server.onElectionRequest(() -> execute(this::electionRequested));
         server.onDeposed(() -> execute(this::deposed));
         server.onCoordinatorNotLeading(() -> execute(this::coordinatorNotLeading));
+        server.onCoordinatorLinkLost(name -> execute(() -> coordinatorLinkLost(name)));
         this.proxy = proxy;
         this.codec = codec;
         this.clocks = clocks;
@@ -296,6 +299,21 @@ public class ClusterLoop extends ZmqLoop {
         }
     }
 
+    /**
+     * The server loop's connection to the coordinator closed. Checked now rather than at the next
+     * beat, and one missed check is enough to elect: a stalled coordinator keeps its connections
+     * (two misses protect it), a killed one closes them.
+     */
+    private void coordinatorLinkLost(String name) {
+        if (!name.equals(view.coordinator()) || view.isCoordinator() || !view.registered() || view.leaving()
+                || announcementDeadline != 0 || electAfter != 0) {
+            return;
+        }
+        log.info("connection to coordinator {} closed: checking it now", name);
+        coordinatorWatch.linkLost(name);
+        checkCoordinator();
+    }
+
     private void checkCoordinator() {
         String coordinator = view.coordinator();
         if (coordinator == null) {
@@ -311,10 +329,11 @@ public class ClusterLoop extends ZmqLoop {
         try {
             call(peer(known.get().address()), Service.CLOCK, new Requests.Empty(), Replies.Clock.class, 0);
             coordinatorWatch.answered(coordinator);
+            unreachable = null;
         } catch (RequestFailedException e) {
             if (coordinatorWatch.missed(coordinator)) {
-                log.info("coordinator {} is unreachable ({} checks in a row): election", coordinator,
-                        coordinatorWatch.missesToElect());
+                log.info("coordinator {} is unreachable: election", coordinator);
+                unreachable = coordinator;
                 elect();
             } else {
                 log.info("coordinator {} did not answer within {} ms ({} of {} missed checks before an election)",
@@ -328,6 +347,16 @@ public class ClusterLoop extends ZmqLoop {
         server.follow(coordinator, known.get().address());
     }
 
+    /**
+     * The alive peers but the coordinator that just failed its check: asked again, it would only
+     * time out, once in the election and once more in the term proposal.
+     */
+    private List<Replies.ServerInfo> reachablePeers() {
+        String skipped = unreachable;
+        return skipped == null ? view.peers()
+                : view.peers().stream().filter(p -> !p.name().equals(skipped)).toList();
+    }
+
     /** Bully: ask every better-ranked alive server; if none answers OK, win. */
     private void elect() {
         Integer rank = view.rank();
@@ -335,7 +364,7 @@ public class ClusterLoop extends ZmqLoop {
             return;
         }
         boolean answered = false;
-        for (Replies.ServerInfo better : Bully.better(view.peers(), rank)) {
+        for (Replies.ServerInfo better : Bully.better(reachablePeers(), rank)) {
             try {
                 Replies.Election reply = call(peer(better.address()), Service.ELECTION, new Requests.Empty(),
                         Replies.Election.class, 0);
@@ -379,7 +408,7 @@ public class ClusterLoop extends ZmqLoop {
             long refusedWith = 0;
             ReplicaMessages.Status best = null;
             String bestAddress = null;
-            for (Replies.ServerInfo peer : view.peers()) {
+            for (Replies.ServerInfo peer : reachablePeers()) {
                 try {
                     ReplicaMessages.Status status = call(peer(peer.address()), ReplicaMessages.STATUS,
                             new ReplicaMessages.StatusRequest(view.self(), term), ReplicaMessages.Status.class);
@@ -461,6 +490,7 @@ public class ClusterLoop extends ZmqLoop {
 
     private void coordinatorAnnounced(String name) {
         announcementDeadline = 0;
+        unreachable = null;
         if (name.equals(view.self())) {
             return;
         }

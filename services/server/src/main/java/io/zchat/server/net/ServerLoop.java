@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The server's data path, on one thread that owns the log, the state and these sockets:
@@ -102,6 +103,8 @@ public class ServerLoop extends ZmqLoop {
     private PeerRequests peerRequests;
     private Runnable deposedListener = () -> { };
     private Runnable notLeadingListener = () -> { };
+    private Consumer<String> coordinatorLinkLostListener = name -> { };
+    private ZMQ.Socket upstreamEvents;
 
     public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties,
                       ClusterProperties cluster, ZmqSettings zmq, RequestHandler handler, ChatState state,
@@ -220,6 +223,11 @@ public class ServerLoop extends ZmqLoop {
         this.notLeadingListener = listener;
     }
 
+    /** Called (on this loop) with the coordinator's name when this follower's connection to it closes. */
+    public void onCoordinatorLinkLost(Consumer<String> listener) {
+        this.coordinatorLinkLostListener = listener;
+    }
+
     /** Called (on this loop) when another server asks for an election. */
     public void onElectionRequest(Runnable listener) {
         peerServices.onElectionRequest(listener);
@@ -256,6 +264,15 @@ public class ServerLoop extends ZmqLoop {
                 broker.backend(), proxy.xsub(), cluster.peer().port(), cluster.peer().address());
     }
 
+    /** A coordinator that is gone closes its connections at once, long before it misses a check. */
+    private void upstreamClosed() {
+        String name = upstream.name();
+        if (replica.role == Role.FOLLOWER && name != null) {
+            super.log.info("connection to coordinator {} closed", name);
+            coordinatorLinkLostListener.accept(name);
+        }
+    }
+
     /** The parts that do the work, on this thread, with the sockets just opened. */
     private void wire() {
         Runnable deposed = () -> deposedListener.run();
@@ -263,10 +280,13 @@ public class ServerLoop extends ZmqLoop {
         upstream = new Upstream(() -> {
             ZMQ.Socket socket = socket(SocketType.DEALER);
             whenReadable(socket, this::serveUpstream);
+            upstreamEvents = whenConnectionsClose(socket, closed -> upstreamClosed());
             return socket;
         }, socket -> {
             unregister(socket);
             closeSocket(socket);
+            unregister(upstreamEvents);
+            closeSocket(upstreamEvents);
         }, outbox, properties, view, termFile, log, replica);
         pending = new PendingWrites(outbox, log);
         coordinator = new Coordinator(properties, log, state, termFile, clocks, codec, view, replica, outbox, upstream,

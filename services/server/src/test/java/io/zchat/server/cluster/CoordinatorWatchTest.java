@@ -45,4 +45,27 @@ class CoordinatorWatchTest {
         assertThat(watch.missed("server-3")).isTrue();
         assertThat(watch.missed("server-3")).isTrue();
     }
+
+    @Test
+    void afterTheLinkClosedOneMissedCheckCallsForAnElection() {
+        CoordinatorWatch watch = new CoordinatorWatch(2);
+        watch.linkLost("server-3");
+        assertThat(watch.missed("server-3")).isTrue();
+        assertThat(watch.missed("server-3")).as("the next lost link is needed again").isFalse();
+    }
+
+    @Test
+    void aCheckAnsweredAfterTheLinkClosedMeansItWasTheConnectionNotTheProcess() {
+        CoordinatorWatch watch = new CoordinatorWatch(2);
+        watch.linkLost("server-3");
+        watch.answered("server-3");
+        assertThat(watch.missed("server-3")).isFalse();
+    }
+
+    @Test
+    void aLostLinkToAnEarlierCoordinatorDoesNotCount() {
+        CoordinatorWatch watch = new CoordinatorWatch(2);
+        watch.linkLost("server-3");
+        assertThat(watch.missed("server-2")).isFalse();
+    }
 }
