@@ -1,5 +1,6 @@
 package io.zchat.shared.http;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -76,11 +77,12 @@ public class ActuatorHttpAutoConfiguration {
 
     @Bean
     public ActuatorHttpServer actuatorHttpServer(WebEndpointDiscoverer discoverer, WebEndpointProperties properties,
-            ObjectProvider<EndpointJsonMapper> endpointJson, @Value("${server.port:8080}") int port) {
+            ObjectProvider<EndpointJsonMapper> endpointJson, @Value("${server.port:8080}") int port,
+            @Value("${chat.actuator-http.request-timeout:10s}") Duration requestTimeout) {
         JsonMapper json = endpointJson.getIfAvailable(() -> () -> JsonMapper.builder().build()).get();
         String basePath = properties.getBasePath();
         EndpointHttpHandler handler = new EndpointHttpHandler(basePath, new EndpointRoutes(discoverer.getEndpoints()),
                 new EndpointLinksResolver(discoverer.getEndpoints(), basePath), json);
-        return new ActuatorHttpServer(port, basePath, handler);
+        return new ActuatorHttpServer(port, requestTimeout, basePath, handler);
     }
 }

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -16,33 +18,44 @@ import org.springframework.context.SmartLifecycle;
  * Serves Actuator's web endpoints (health, info, prometheus, and the rest under the "ops" profile)
  * on the JDK's own HTTP server instead of Tomcat and Spring MVC: a role then loads some 1,600
  * classes fewer and stays 13 MB smaller under load (docs/benchmarks.md), which is what lets a
- * server run the C2 compiler within its memory bound. Two threads suffice for probes and scrapes.
+ * server run the C2 compiler within its memory bound.
+ *
+ * <p>The JDK's server reads a request on the thread that will answer it, so a client that connects
+ * and never finishes its request holds a thread: up to {@value #MAX_THREADS} threads are started
+ * as needed (further connections are closed until one is free), and a request not read and
+ * answered within {@code requestTimeout} has its connection closed.
  */
 public final class ActuatorHttpServer implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(ActuatorHttpServer.class);
-    private static final int THREADS = 2;
+    static final int MAX_THREADS = 16;
 
     private final int requestedPort;
+    private final Duration requestTimeout;
     private final String basePath;
     private final EndpointHttpHandler handler;
     private HttpServer server;
     private ExecutorService threads;
 
-    ActuatorHttpServer(int port, String basePath, EndpointHttpHandler handler) {
+    ActuatorHttpServer(int port, Duration requestTimeout, String basePath, EndpointHttpHandler handler) {
         this.requestedPort = port;
+        this.requestTimeout = requestTimeout;
         this.basePath = basePath;
         this.handler = handler;
     }
 
     @Override
     public synchronized void start() {
+        // read once, when the JDK's server classes load; seconds, at least 1
+        String seconds = String.valueOf(Math.max(1, requestTimeout.toSeconds()));
+        System.setProperty("sun.net.httpserver.maxReqTime", seconds);
+        System.setProperty("sun.net.httpserver.maxRspTime", seconds);
         try {
             server = HttpServer.create(new InetSocketAddress(requestedPort), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Actuator cannot listen on port " + requestedPort, e);
         }
         AtomicInteger count = new AtomicInteger();
-        threads = Executors.newFixedThreadPool(THREADS, task -> {
+        threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, "actuator-http-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;

@@ -2,11 +2,15 @@ package io.zchat.shared.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +42,8 @@ class ActuatorHttpServerTest {
                 .run("--server.port=0", "--spring.main.banner-mode=off", "--chat.node-name=http-test",
                         "--management.endpoints.web.exposure.include=health,echo",
                         "--management.endpoint.health.show-details=always",
-                        "--management.endpoint.health.group.checks.include=probe");
+                        "--management.endpoint.health.group.checks.include=probe",
+                        "--chat.actuator-http.request-timeout=1s");
         base = "http://localhost:" + context.getBean(ActuatorHttpServer.class).port() + "/actuator";
     }
 
@@ -96,6 +101,34 @@ class ActuatorHttpServerTest {
         HttpResponse<String> broken = send(HttpRequest.newBuilder(URI.create(base + "/echo/y"))
                 .POST(HttpRequest.BodyPublishers.ofString("{not json")));
         assertThat(broken.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void clientsThatNeverFinishTheirRequestDoNotHoldUpOthers() throws Exception {
+        int port = context.getBean(ActuatorHttpServer.class).port();
+        List<Socket> stuck = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                Socket socket = new Socket("localhost", port);
+                socket.getOutputStream().write("GET /actuator/health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stuck.add(socket);
+            }
+            assertThat(get("/health").statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket socket : stuck) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aRequestNeverFinishedHasItsConnectionClosed() throws Exception {
+        try (Socket socket = new Socket("localhost", context.getBean(ActuatorHttpServer.class).port())) {
+            socket.getOutputStream().write("GET /actuator/health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.setSoTimeout(10_000);
+            assertThat(socket.getInputStream().read()).as("end of stream: closed by the server").isEqualTo(-1);
+        }
     }
 
     @Test
