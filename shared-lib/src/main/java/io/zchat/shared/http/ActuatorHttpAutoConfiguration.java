@@ -2,6 +2,7 @@ package io.zchat.shared.http;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -81,8 +82,9 @@ public class ActuatorHttpAutoConfiguration {
             @Value("${chat.actuator-http.request-timeout:10s}") Duration requestTimeout) {
         JsonMapper json = endpointJson.getIfAvailable(() -> () -> JsonMapper.builder().build()).get();
         String basePath = properties.getBasePath();
-        EndpointHttpHandler handler = new EndpointHttpHandler(basePath, new EndpointRoutes(discoverer.getEndpoints()),
-                new EndpointLinksResolver(discoverer.getEndpoints(), basePath), json);
+        Collection<ExposableWebEndpoint> endpoints = discoverer.getEndpoints();
+        EndpointHttpHandler handler = new EndpointHttpHandler(basePath, new EndpointRoutes(endpoints),
+                new EndpointLinksResolver(endpoints, basePath), json);
         return new ActuatorHttpServer(port, requestTimeout, basePath, handler);
     }
 }

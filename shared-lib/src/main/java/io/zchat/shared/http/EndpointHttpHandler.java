@@ -65,8 +65,11 @@ final class EndpointHttpHandler implements HttpHandler {
             }
             Optional<EndpointRoutes.Match> match = method.flatMap(m -> routes.find(m, path));
             if (match.isEmpty()) {
-                error(exchange, routes.anyMethodAt(path) ? 405 : 404, routes.anyMethodAt(path)
-                        ? "Method Not Allowed" : "Not Found");
+                if (routes.anyMethodAt(path)) {
+                    error(exchange, 405, "Method Not Allowed");
+                } else {
+                    error(exchange, 404, "Not Found");
+                }
                 return;
             }
             invoke(exchange, method.get(), match.get());
@@ -119,24 +122,28 @@ final class EndpointHttpHandler implements HttpHandler {
             return;
         }
         if (body instanceof Resource resource) {
-            exchange.getResponseHeaders().set("Content-Type", type != null ? type.toString() : "application/octet-stream");
+            exchange.getResponseHeaders().set("Content-Type", typeOr(type, "application/octet-stream"));
             exchange.sendResponseHeaders(status, 0);
             try (InputStream in = resource.getInputStream(); OutputStream out = exchange.getResponseBody()) {
                 in.transferTo(out);
             }
         } else if (body instanceof CharSequence text) {
-            String produced = type != null ? type.toString()
-                    : operation.getRequestPredicate().getProduces().stream().findFirst().orElse("text/plain");
-            send(exchange, status, produced, text.toString().getBytes(StandardCharsets.UTF_8));
+            String produced = operation.getRequestPredicate().getProduces().stream().findFirst().orElse("text/plain");
+            send(exchange, status, typeOr(type, produced), text.toString().getBytes(StandardCharsets.UTF_8));
         } else if (body instanceof byte[] bytes) {
-            send(exchange, status, type != null ? type.toString() : "application/octet-stream", bytes);
+            send(exchange, status, typeOr(type, "application/octet-stream"), bytes);
         } else {
             writeJson(exchange, status, body, type);
         }
     }
 
     private void writeJson(HttpExchange exchange, int status, Object body, MimeType type) throws IOException {
-        send(exchange, status, type != null ? type.toString() : ACTUATOR_JSON, json.writeValueAsBytes(body));
+        send(exchange, status, typeOr(type, ACTUATOR_JSON), json.writeValueAsBytes(body));
+    }
+
+    /** The content type the operation chose, else the one its kind of body is sent with. */
+    private static String typeOr(MimeType chosen, String otherwise) {
+        return chosen != null ? chosen.toString() : otherwise;
     }
 
     private void error(HttpExchange exchange, int status, String message) throws IOException {
