@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The server's data path, on one thread that owns the log, the state and these sockets:
@@ -101,7 +102,9 @@ public class ServerLoop extends ZmqLoop {
     private LocalStorage storage;
     private ClientRequests clientRequests;
     private PeerRequests peerRequests;
-    private Runnable deposedListener = () -> { };
+    private LongConsumer deposedListener = term -> { };
+    /** The term the cluster loop last told this server to lead (0: never); on this loop only. */
+    private long lastLeadTerm;
     private Runnable notLeadingListener = () -> { };
     private Consumer<String> coordinatorLinkLostListener = name -> { };
     private ZMQ.Socket upstreamEvents;
@@ -213,8 +216,12 @@ public class ServerLoop extends ZmqLoop {
         return properties.replication().minAcks();
     }
 
-    /** Called (on this loop) when this server stops being coordinator without hearing a new one. */
-    public void onDeposed(Runnable listener) {
+    /**
+     * Called (on this loop) when this server stops being coordinator without hearing a new one, with
+     * the term it was last told to lead: a notice that reaches the cluster loop after it handed over
+     * a later term is about an earlier term, and must not depose the later one.
+     */
+    public void onDeposed(LongConsumer listener) {
         this.deposedListener = listener;
     }
 
@@ -237,7 +244,10 @@ public class ServerLoop extends ZmqLoop {
 
     /** Become coordinator in {@code term} (already taken), after catching up from {@code source} up to {@code sourceSeq}. */
     public void lead(long term, String source, long sourceSeq) {
-        execute(() -> coordinator.lead(term, source, sourceSeq));
+        execute(() -> {
+            lastLeadTerm = term;
+            coordinator.lead(term, source, sourceSeq);
+        });
     }
 
     /** Follow coordinator {@code name} at {@code address}. */
@@ -275,7 +285,7 @@ public class ServerLoop extends ZmqLoop {
 
     /** The parts that do the work, on this thread, with the sockets just opened. */
     private void wire() {
-        Runnable deposed = () -> deposedListener.run();
+        Runnable deposed = () -> deposedListener.accept(lastLeadTerm);
         outbox = new Outbox(clients, peers, codec, clocks, messageLog, timers, sendsDropped);
         upstream = new Upstream(() -> {
             ZMQ.Socket socket = socket(SocketType.DEALER);
