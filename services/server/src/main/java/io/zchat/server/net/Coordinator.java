@@ -53,6 +53,8 @@ final class Coordinator {
     /** Answers to forwarded writes, per follower, sent together at the end of the group. */
     private final ForwardAnswers forwardAnswers = new ForwardAnswers();
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
+    /** Forwarded writes of new entries, answered once this server's copy is durable (see {@link #answerOwnCopies}). */
+    private final TreeMap<Long, List<RemoteWrite>> awaitingOwnCopy = new TreeMap<>();
     /** How long a held fetch waits, once the commit point has moved, before it is answered with it. */
     static final long COMMIT_NOTICE_MS = 20;
     private final HeldFetches heldFetches = new HeldFetches(COMMIT_NOTICE_MS);
@@ -90,7 +92,7 @@ final class Coordinator {
         this.deposed = deposed;
     }
 
-    /** A write another server forwarded, answered once committed. */
+    /** A write another server forwarded, answered once committed (or its new entry is durable here). */
     private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
     }
 
@@ -163,6 +165,21 @@ final class Coordinator {
     /** This server's own copy counts once it is durable. */
     void countOwnCopy() {
         advanceCommit(tracker.durable(view.self(), log.durableSeq()));
+        answerOwnCopies();
+    }
+
+    /**
+     * Answers the forwarded writes whose new entry is now durable here. The follower that forwarded
+     * one answers its client once its own copy of the entry is durable too: two copies, enough
+     * where {@code min-acks} is at most 2, and a round trip sooner than waiting for this server to
+     * hear of the commit from a fetch and tell it. An entry at that seq in another term, on a
+     * follower whose log has yet to be cut back, is not a copy (the follower checks the term).
+     */
+    private void answerOwnCopies() {
+        Map<Long, List<RemoteWrite>> due = awaitingOwnCopy.headMap(log.durableSeq(), true);
+        due.forEach((seq, writes) -> writes.forEach(remote -> forwardAnswers.add(remote.route(),
+                ReplicaMessages.Result.durableOnCoordinator(remote.fid(), seq, leadingTerm))));
+        due.clear();
     }
 
     /** No more forwards are taken: followers send them again, to whoever coordinates next. */
@@ -247,7 +264,9 @@ final class Coordinator {
         }
         long seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
         RemoteWrite remote = new RemoteWrite(route, write.fid(), decision.entry() != null);
-        if (seq <= replica.commit) {
+        if (decision.entry() != null && properties.replication().minAcks() <= 2) {
+            awaitingOwnCopy.computeIfAbsent(seq, s -> new ArrayList<>()).add(remote);
+        } else if (seq <= replica.commit) {
             answerRemote(remote, seq);
         } else {
             awaitingCommit.computeIfAbsent(seq, s -> new ArrayList<>()).add(remote);
@@ -383,9 +402,9 @@ final class Coordinator {
         return waiting;
     }
 
-    /** Seqs that writes wait on to be committed. */
+    /** Seqs that writes wait on to be committed (or, forwarded ones, to be durable here). */
     int uncommittedSeqs() {
-        return awaitingCommit.size();
+        return awaitingCommit.size() + awaitingOwnCopy.size();
     }
 
     /**
@@ -418,6 +437,9 @@ final class Coordinator {
             }
         }
         awaitingCommit.clear();
+        awaitingOwnCopy.values().forEach(writes -> writes.forEach(r ->
+                forwardAnswers.add(r.route(), ReplicaMessages.Result.refused(r.fid(), "coordinator changed"))));
+        awaitingOwnCopy.clear();
         for (HeldFetches.Held held : heldFetches.releaseAll()) {
             outbox.answerPeer(held.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"));
         }

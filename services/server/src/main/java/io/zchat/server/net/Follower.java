@@ -172,7 +172,8 @@ final class Follower {
                     ? WriteErrors.reply(write.write, result.error()) : WriteErrors.success(write.write);
             write.seq = result.seq();
             write.created = result.created();
-            if (write.seq == 0 || write.seq <= log.durableSeq()) {
+            write.term = result.term();
+            if (write.seq == 0 || pending.holdsEntryOf(write)) {
                 pending.answer(write);
             } else {
                 pending.awaitApply(write);

@@ -23,6 +23,8 @@ final class PendingWrite {
     /** The entry to publish once answered: known when ordered here, looked up in the log when forwarded. */
     LogEntry publish;
     boolean created;
+    /** The term of the entry, when the coordinator answered before the commit (0: answered at the commit). */
+    long term;
 
     PendingWrite(List<byte[]> route, String service, Service write, Requests.Write body, Frame request,
                  String id, long receivedNanos) {

@@ -72,16 +72,33 @@ final class PendingWrites {
         return waiting;
     }
 
-    /** A write the coordinator committed, answered once its entry is durable here too. */
+    /** A write the coordinator answered, answered here once its entry is durable here too. */
     void awaitApply(PendingWrite write) {
         awaitingApply.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
+    }
+
+    /**
+     * Whether this server holds the write's entry durably: at its seq, and, when the coordinator
+     * answered before the commit, in the coordinator's term (a divergent tail from an earlier term,
+     * not cut back yet, may hold another entry at that seq: that one is no copy of it).
+     */
+    boolean holdsEntryOf(PendingWrite write) {
+        return write.seq <= log.durableSeq() && (write.term == 0 || log.termAt(write.seq) == write.term);
     }
 
     /** Answers forwarded writes whose entry this server now holds too (so it reads its own writes). */
     void releaseApplied(long durableSeq) {
         Map<Long, List<PendingWrite>> due = awaitingApply.headMap(durableSeq, true);
-        due.values().forEach(list -> list.forEach(this::answer));
+        List<PendingWrite> notYet = new ArrayList<>();
+        due.values().forEach(list -> list.forEach(write -> {
+            if (holdsEntryOf(write)) {
+                answer(write);
+            } else {
+                notYet.add(write);
+            }
+        }));
         due.clear();
+        notYet.forEach(this::awaitApply);
     }
 
     void answer(PendingWrite write) {

@@ -48,23 +48,31 @@ public final class ReplicaMessages {
     }
 
     /**
-     * The answer to one forwarded write, sent once its entry is committed: its {@code seq}, and
-     * {@code created} when this forward made the entry (the forwarding server then publishes it);
-     * or {@code error} (the client's error text: the write breaks a rule or cannot be read); or
-     * {@code refused} when the answering server is not (or no longer) coordinator, so the write
-     * goes again to whoever is.
+     * The answer to one forwarded write: its {@code seq}, and {@code created} when this forward made
+     * the entry (the forwarding server then publishes it); or {@code error} (the client's error text:
+     * the write breaks a rule or cannot be read); or {@code refused} when the answering server is not
+     * (or no longer) coordinator, so the write goes again to whoever is.
+     * <p>
+     * {@code term} 0: sent once the entry is committed. Otherwise sent once the entry is durable on
+     * the coordinator, which made it in {@code term}: where two copies are enough ({@code min-acks}
+     * at most 2) the follower's own durable copy of that entry (same seq, same term) is the second,
+     * so it answers its client then, without another round trip for the commit.
      */
-    public record Result(String fid, long seq, boolean created, String error, String refused) {
+    public record Result(String fid, long seq, boolean created, String error, String refused, long term) {
         public static Result committed(String fid, long seq, boolean created) {
-            return new Result(fid, seq, created, null, null);
+            return new Result(fid, seq, created, null, null, 0);
+        }
+
+        public static Result durableOnCoordinator(String fid, long seq, long term) {
+            return new Result(fid, seq, true, null, null, term);
         }
 
         public static Result error(String fid, String error) {
-            return new Result(fid, 0, false, error, null);
+            return new Result(fid, 0, false, error, null, 0);
         }
 
         public static Result refused(String fid, String reason) {
-            return new Result(fid, 0, false, null, reason);
+            return new Result(fid, 0, false, null, reason, 0);
         }
     }
 
