@@ -39,6 +39,7 @@ final class Driver implements Runnable {
     private final WireCodec codec;
     private final Workload workload;
     private final RunClock clock;
+    private final ZContext context;
     private final int connections;
     private final double intervalNanos;
     private final Recorder recorder = new Recorder();
@@ -46,7 +47,10 @@ final class Driver implements Runnable {
     private long unsent;
     private long correlation;
 
-    Driver(LoadProperties properties, WireCodec codec, Workload workload, RunClock clock, int connections) {
+    /** @param context shared by every worker: one I/O thread for all connections wakes less often than one each */
+    Driver(LoadProperties properties, WireCodec codec, Workload workload, RunClock clock, ZContext context,
+           int connections) {
+        this.context = context;
         this.properties = properties;
         this.codec = codec;
         this.workload = workload;
@@ -67,12 +71,12 @@ final class Driver implements Runnable {
 
     @Override
     public void run() {
-        try (ZContext context = new ZContext()) {
-            context.setLinger(0);
-            List<ZMQ.Socket> sockets = new ArrayList<>();
-            InputPoller poller = new InputPoller(context);
+        List<ZMQ.Socket> sockets = new ArrayList<>();
+        InputPoller poller = new InputPoller(context);
+        try {
             for (int i = 0; i < connections; i++) {
                 ZMQ.Socket socket = properties.zmq().configure(context.createSocket(SocketType.DEALER));
+                socket.setLinger(0);
                 socket.connect(properties.broker());
                 sockets.add(socket);
                 outstanding.add(new HashMap<>());
@@ -80,7 +84,9 @@ final class Driver implements Runnable {
             }
             drive(sockets, poller);
             drain(sockets, poller);
+        } finally {
             poller.close();
+            sockets.forEach(context::destroySocket);
         }
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
+import org.zeromq.ZContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,13 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
     @Override
     public void run(String... args) throws Exception {
         prepare();
+        try (ZContext context = new ZContext()) {
+            context.setLinger(0);
+            drive(context);
+        }
+    }
+
+    private void drive(ZContext context) throws Exception {
         RunClock clock = RunClock.startingNow(properties);
         List<Driver> drivers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -53,7 +61,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
                     + (w < properties.connections() % properties.workers() ? 1 : 0);
             Workload workload = new Workload(properties, codec, clocks, 31L * w + 7,
                     "lg-" + ProcessHandle.current().pid() + "-" + w + "-");
-            Driver driver = new Driver(properties, codec, workload, clock, share);
+            Driver driver = new Driver(properties, codec, workload, clock, context, share);
             drivers.add(driver);
             threads.add(new Thread(driver, "loadgen-" + w));
         }
