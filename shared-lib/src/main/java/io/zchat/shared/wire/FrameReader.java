@@ -17,10 +17,12 @@ import java.time.Instant;
  * {@link WireCodec#decode} checks, with the same messages.
  */
 final class FrameReader {
-    private static final String SERVICE = "service";
-    private static final String DATA = "data";
-    private static final String TIMESTAMP = "timestamp";
-    private static final String CLOCK = "clock";
+    private static final MapKeys TOP = new MapKeys("service", "data");
+    private static final int SERVICE = 0;
+    private static final int DATA = 1;
+    private static final MapKeys STAMP = new MapKeys("timestamp", "clock");
+    private static final int TIMESTAMP = 0;
+    private static final int CLOCK = 1;
 
     private FrameReader() {
     }
@@ -45,11 +47,13 @@ final class FrameReader {
             // reported after the structure is known good, in the order the tree decoder reports them
             WireFormatException badTimestamp = null;
             WireFormatException badClock = null;
+            byte[] topKey = TOP.scratch();
+            byte[] stampKey = STAMP.scratch();
             for (int i = 0; i < fields; i++) {
-                String key = textKey(in);
-                if (SERVICE.equals(key)) {
+                int key = key(TOP, in, topKey);
+                if (key == SERVICE) {
                     service = in.getNextFormat().getValueType() == ValueType.STRING ? text(in) : skip(in);
-                } else if (DATA.equals(key)) {
+                } else if (key == DATA) {
                     ValueType type = in.getNextFormat().getValueType();
                     dataIsMap = type == ValueType.MAP || type == ValueType.NIL;
                     timestamp = null;
@@ -64,15 +68,15 @@ final class FrameReader {
                     dataOffset = (int) in.getTotalReadBytes();
                     int entries = in.unpackMapHeader();
                     for (int j = 0; j < entries; j++) {
-                        String field = textKey(in);
-                        if (TIMESTAMP.equals(field)) {
+                        int field = key(STAMP, in, stampKey);
+                        if (field == TIMESTAMP) {
                             try {
                                 timestamp = timestamp(in);
                                 badTimestamp = null;
                             } catch (WireFormatException e) {
                                 badTimestamp = e;
                             }
-                        } else if (CLOCK.equals(field)) {
+                        } else if (field == CLOCK) {
                             try {
                                 clock = clock(in);
                                 badClock = null;
@@ -123,13 +127,14 @@ final class FrameReader {
         }
     }
 
-    /** A map key as text; a key of another type is skipped with its value's key (null). */
-    private static String textKey(MessageUnpacker in) throws IOException {
-        if (in.getNextFormat().getValueType() == ValueType.STRING) {
-            return text(in);
+    /** Which of {@code keys} the next map key is; a key that is not text is skipped (OTHER). */
+    private static int key(MapKeys keys, MessageUnpacker in, byte[] scratch) throws IOException {
+        int key = keys.next(in, scratch);
+        if (key == MapKeys.NOT_TEXT) {
+            in.skipValue();
+            return MapKeys.OTHER;
         }
-        in.skipValue();
-        return null;
+        return key;
     }
 
     /**
@@ -181,7 +186,8 @@ final class FrameReader {
                 return 0;
             }
             case INTEGER -> {
-                return in.unpackBigInteger().longValue();
+                // a uint64 above Long.MAX_VALUE wraps, as the tree decoder's asLong does
+                return in.getNextFormat() == MessageFormat.UINT64 ? in.unpackBigInteger().longValue() : in.unpackLong();
             }
             case FLOAT -> {
                 return (long) in.unpackDouble();

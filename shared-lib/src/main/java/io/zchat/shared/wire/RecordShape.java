@@ -45,10 +45,13 @@ final class RecordShape {
     }
 
     private final Field[] fields;
+    /** The components' names, as map keys: key {@code i} is {@code fields[i]}. */
+    private final MapKeys keys;
     private final Constructor<?> constructor;
 
     private RecordShape(Field[] fields, Constructor<?> constructor) {
         this.fields = fields;
+        this.keys = new MapKeys(Arrays.stream(fields).map(Field::name).toArray(String[]::new));
         this.constructor = constructor;
     }
 
@@ -220,12 +223,13 @@ final class RecordShape {
         }
         Object[] values = new Object[fields.length];
         boolean[] seen = new boolean[fields.length];
+        byte[] scratch = keys.scratch();
         int entries = in.unpackMapHeader();
         for (int e = 0; e < entries; e++) {
-            if (in.getNextFormat().getValueType() != ValueType.STRING) {
+            int i = keys.next(in, scratch);
+            if (i == MapKeys.NOT_TEXT) {
                 throw NotPlain.INSTANCE;
             }
-            int i = indexOf(FrameReader.text(in));
             if (i < 0) {
                 in.skipValue();
                 continue;
@@ -250,15 +254,6 @@ final class RecordShape {
         } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
             throw NotPlain.INSTANCE;
         }
-    }
-
-    private int indexOf(String name) {
-        for (int i = 0; i < fields.length; i++) {
-            if (fields[i].name.equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static Object defaultOf(Kind kind) {
