@@ -54,6 +54,25 @@ class FrameReaderTest {
         p.packMapHeader(3).packInt(1).packInt(2).packString("service").packString("login")
                 .packString("data").packMapHeader(1).packInt(9).packString("x");
         frames.add(p.toByteArray());
+        // keys read as bytes: one longer than every name, one of the names with a multibyte
+        // letter, one that is not UTF-8 at all; and clocks at the ends of the integer formats
+        frames.add(pack("login", "user", "ana", "a-key-longer-than-any-name-a-reader-looks-for", "x"));
+        frames.add(pack("login", "us\u00e9r", "ana", "user", "bob"));
+        p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(2).packString("service").packString("login").packString("data").packMapHeader(2)
+                .packRawStringHeader(5).addPayload(new byte[] {'u', 's', (byte) 0xC0, 'e', 'r'}).packString("ana")
+                .packString("user").packString("bob");
+        frames.add(p.toByteArray());
+        p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(2).packRawStringHeader(7).addPayload(new byte[] {'s', 'e', 'r', 'v', 'i', 'c', (byte) 0xE9})
+                .packString("login").packString("data").packMapHeader(0);
+        frames.add(p.toByteArray());
+        p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(2).packString("service").packString("login").packString("data").packMapHeader(1)
+                .packString("clock").packBigInteger(java.math.BigInteger.TWO.pow(64).subtract(java.math.BigInteger.ONE));
+        frames.add(p.toByteArray());
+        frames.add(pack("login", "user", "ana", "clock", Long.MAX_VALUE));
+        frames.add(pack("login", "user", "ana", "clock", Long.MIN_VALUE));
         byte[] valid = frames.get(0);
         frames.add(Arrays.copyOf(valid, valid.length + 1));
         frames.add(Arrays.copyOf(valid, valid.length - 3));
