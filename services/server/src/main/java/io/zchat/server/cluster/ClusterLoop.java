@@ -72,8 +72,7 @@ public class ClusterLoop extends ZmqLoop {
     private long syncedAtCount;
     private boolean refReachable = true;
     private long electAfter;
-    /** The last term this loop told the server loop to lead (a step-down from an earlier one is stale). */
-    private long handedTerm;
+    private final LeadHandover handover = new LeadHandover();
     private final CoordinatorWatch coordinatorWatch = new CoordinatorWatch(MISSED_CHECKS_TO_ELECT);
     /** The coordinator whose check just failed, until a check is answered or a coordinator announced. */
     private String unreachable;
@@ -198,13 +197,12 @@ public class ClusterLoop extends ZmqLoop {
 
     /**
      * The server loop stopped leading {@code term} (a later term exists): elect again at the next
-     * beat, unless this loop has since handed it a later term to lead. That notice is stale: the
-     * server loop stepped down from the earlier term because this loop took the later one, and
-     * acting on it deposed every new term in turn (a term a second, seen at a simultaneous start).
+     * beat, unless this loop has since handed it a later term to lead (see {@link LeadHandover}).
      */
     private void deposed(long term) {
-        if (term < handedTerm) {
-            log.debug("step-down from term {} predates term {}, handed over since: ignored", term, handedTerm);
+        if (!handover.isCurrent(term)) {
+            log.debug("step-down from term {} predates term {}, handed over since: ignored", term,
+                    handover.handed());
             return;
         }
         if (view.isCoordinator()) {
@@ -442,7 +440,7 @@ public class ClusterLoop extends ZmqLoop {
                 log.info("new coordinator: {} (election, term {})", view.self(), term);
                 boolean behind = best != null && LogMatch.isAhead(best.lastTerm(), best.lastSeq(), server.lastTerm(),
                         server.lastSeq());
-                handedTerm = term;
+                handover.handed(term);
                 server.lead(term, behind ? bestAddress : null, behind ? best.lastSeq() : 0);
                 nextSyncAt = 0;
                 announce();
