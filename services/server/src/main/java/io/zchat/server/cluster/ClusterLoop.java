@@ -340,6 +340,11 @@ public class ClusterLoop extends ZmqLoop {
             coordinatorWatch.answered(coordinator);
             unreachable = null;
         } catch (RequestFailedException e) {
+            if (server.linkLostTo(coordinator)) {
+                // its connection closed while this loop waited here, with the notice of it queued
+                // behind this check: one miss is then enough, as it would be after the notice
+                coordinatorWatch.linkLost(coordinator);
+            }
             if (coordinatorWatch.missed(coordinator)) {
                 log.info("coordinator {} is unreachable: election", coordinator);
                 unreachable = coordinator;

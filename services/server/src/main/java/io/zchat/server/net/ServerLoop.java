@@ -107,6 +107,8 @@ public class ServerLoop extends ZmqLoop {
     private long lastLeadTerm;
     private Runnable notLeadingListener = () -> { };
     private Consumer<String> coordinatorLinkLostListener = name -> { };
+    /** The coordinator whose connection closed, until an answer comes through the upstream again; read by the cluster loop. */
+    private volatile String linkLostTo;
     private ZMQ.Socket upstreamEvents;
 
     public ServerLoop(Endpoints.Broker broker, Endpoints.Proxy proxy, ServerProperties properties,
@@ -230,6 +232,14 @@ public class ServerLoop extends ZmqLoop {
         this.notLeadingListener = listener;
     }
 
+    /**
+     * Whether this follower's connection to {@code coordinator} closed and nothing has come through
+     * it since: for the cluster loop, whose own notice of it may wait behind a check in progress.
+     */
+    public boolean linkLostTo(String coordinator) {
+        return coordinator.equals(linkLostTo);
+    }
+
     /** Called (on this loop) with the coordinator's name when this follower's connection to it closes. */
     public void onCoordinatorLinkLost(Consumer<String> listener) {
         this.coordinatorLinkLostListener = listener;
@@ -279,6 +289,7 @@ public class ServerLoop extends ZmqLoop {
         String name = upstream.name();
         if (replica.role == Role.FOLLOWER && name != null) {
             super.log.info("connection to coordinator {} closed", name);
+            linkLostTo = name;
             coordinatorLinkLostListener.accept(name);
         }
     }
@@ -426,6 +437,9 @@ public class ServerLoop extends ZmqLoop {
         while (handled < properties.storage().maxBatch() && upstream.isOpen()
                 && (frames = Multipart.receive(upstream.socket())) != null) {
             handled++;
+            if (linkLostTo != null) {
+                linkLostTo = null;
+            }
             byte[] body = frames.get(frames.size() - 1);
             try {
                 Frame answer = codec.read(body);
