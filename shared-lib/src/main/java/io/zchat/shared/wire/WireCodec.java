@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -239,36 +238,7 @@ public final class WireCodec {
     }
 
     private static byte[] frame(String service, int entries, Stamp stamp, DataEntries data) {
-        FrameBuffer buffer = FRAME_BUFFERS.get();
-        if (buffer.inUse) {
-            return frame(FRAME_PACKER.newBufferPacker(), service, entries, stamp, data);
-        }
-        buffer.inUse = true;
-        try {
-            return buffer.frame(service, entries, stamp, data);
-        } finally {
-            buffer.inUse = false;
-        }
-    }
-
-    private static byte[] frame(MessageBufferPacker packer, String service, int entries, Stamp stamp,
-                                DataEntries data) {
-        try {
-            write(packer, service, entries, stamp, data);
-            return packer.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + service, e);
-        }
-    }
-
-    private static void write(MessagePacker packer, String service, int entries, Stamp stamp, DataEntries data)
-            throws IOException {
-        packer.packMapHeader(2);
-            packer.packString(SERVICE).packString(service);
-            packer.packString(DATA).packMapHeader(entries + 2);
-            data.write(packer);
-            packer.packString(TIMESTAMP).packString(Timestamps.format(stamp.timestamp()));
-        packer.packString(CLOCK).packLong(stamp.clock());
+        return FRAME_BUFFERS.get().frame(service, entries, stamp, data);
     }
 
     private static final ThreadLocal<FrameBuffer> FRAME_BUFFERS = ThreadLocal.withInitial(FrameBuffer::new);
@@ -277,13 +247,13 @@ public final class WireCodec {
      * A packer per thread over bytes kept from frame to frame, so a frame allocates its own bytes
      * and little else (a new packer took 1.5 KB of buffers and wrappers per frame: most of what
      * encoding one left for the collector). A buffer that grew past {@link #KEEP_AT_MOST} for a
-     * large frame (a fetch answer) is let go rather than held by the thread.
+     * large frame (a fetch answer) is let go rather than held by the thread. Nothing that writes
+     * a frame's entries encodes another frame, so one buffer per thread is never in use twice.
      */
     private static final class FrameBuffer {
         private static final int KEEP_AT_MOST = 64 * 1024;
         private ByteArrayOutputStream bytes;
         private MessagePacker packer;
-        private boolean inUse;
 
         FrameBuffer() {
             renew();
@@ -294,18 +264,20 @@ public final class WireCodec {
             packer = FRAME_PACKER.newPacker(bytes);
         }
 
+        /** Starts from nothing each time (a frame that failed halfway leaves nothing behind). */
         byte[] frame(String service, int entries, Stamp stamp, DataEntries data) {
             packer.clear();
             bytes.reset();
             try {
-                write(packer, service, entries, stamp, data);
+                packer.packMapHeader(2);
+                packer.packString(SERVICE).packString(service);
+                packer.packString(DATA).packMapHeader(entries + 2);
+                data.write(packer);
+                packer.packString(TIMESTAMP).packString(Timestamps.format(stamp.timestamp()));
+                packer.packString(CLOCK).packLong(stamp.clock());
                 packer.flush();
             } catch (IOException e) {
-                renew();
                 throw new IllegalStateException("cannot encode " + service, e);
-            } catch (RuntimeException e) {
-                renew();
-                throw e;
             }
             byte[] frame = bytes.toByteArray();
             if (frame.length > KEEP_AT_MOST) {

@@ -389,6 +389,11 @@ final class Coordinator {
         due.clear();
     }
 
+    /** A forwarded write left waiting at a step-down goes again, to whoever coordinates next. */
+    private void refuseOnStepDown(RemoteWrite remote) {
+        forwardAnswers.add(remote.route(), ReplicaMessages.Result.refused(remote.fid(), "coordinator changed"));
+    }
+
     /** This server's clients' writes ordered here and not committed yet. */
     int waitingClientWrites() {
         int waiting = 0;
@@ -432,13 +437,12 @@ final class Coordinator {
                 if (w instanceof PendingWrite p) {
                     pending.forward(p);
                 } else if (w instanceof RemoteWrite r) {
-                    forwardAnswers.add(r.route(), ReplicaMessages.Result.refused(r.fid(), "coordinator changed"));
+                    refuseOnStepDown(r);
                 }
             }
         }
         awaitingCommit.clear();
-        awaitingOwnCopy.values().forEach(writes -> writes.forEach(r ->
-                forwardAnswers.add(r.route(), ReplicaMessages.Result.refused(r.fid(), "coordinator changed"))));
+        awaitingOwnCopy.values().forEach(writes -> writes.forEach(this::refuseOnStepDown));
         awaitingOwnCopy.clear();
         for (HeldFetches.Held held : heldFetches.releaseAll()) {
             outbox.answerPeer(held.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"));
