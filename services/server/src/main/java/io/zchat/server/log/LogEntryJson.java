@@ -80,6 +80,12 @@ public final class LogEntryJson {
 
     /** The entry, or null when {@code json} is not an object; throws on a field of the wrong kind. */
     static LogEntry read(byte[] json) throws IOException {
+        LogEntry plain = LogLineReader.read(json);
+        return plain != null ? plain : readAnyLayout(json);
+    }
+
+    /** {@link #read} with the general parser: fields in any order, escapes, any other layout. */
+    static LogEntry readAnyLayout(byte[] json) throws IOException {
         long[] position = {0, 0};
         Op[] op = {null};
         EntryFields f = new EntryFields();

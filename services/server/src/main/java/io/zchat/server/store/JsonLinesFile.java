@@ -27,7 +27,7 @@ public final class JsonLinesFile implements Closeable {
 
     private final Path path;
     private final FileChannel channel;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
+    private final PendingBytes pending = new PendingBytes(64 * 1024);
     private boolean dirty;
     /** Bytes handed to the OS so far (the file size). */
     private long end;
@@ -121,7 +121,7 @@ public final class JsonLinesFile implements Closeable {
         if (pending.size() == 0) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+        ByteBuffer buffer = pending.view();
         try {
             while (buffer.hasRemaining()) {
                 channel.write(buffer, end + buffer.position());
@@ -197,6 +197,17 @@ public final class JsonLinesFile implements Closeable {
         if (dirty) {
             channel.force(false);
             dirty = false;
+        }
+    }
+
+    /** Appended bytes not yet handed to the OS, written from where they are (no copy per flush). */
+    private static final class PendingBytes extends ByteArrayOutputStream {
+        PendingBytes(int size) {
+            super(size);
+        }
+
+        ByteBuffer view() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 
