@@ -1,5 +1,6 @@
 package io.zchat.server.log;
 
+import io.zchat.server.store.Checksum;
 import io.zchat.server.store.EntryFields;
 import io.zchat.server.store.JsonRecords;
 
@@ -69,13 +70,22 @@ public final class LogEntryJson {
     }
 
     static byte[] write(LogEntry e) {
-        return JsonRecords.write(out -> {
+        return JsonRecords.write(fields(e));
+    }
+
+    /** The line of the log: {@link #write} sealed with {@link Checksum#LINE}. */
+    static byte[] writeSealed(LogEntry e) {
+        return JsonRecords.writeSealed(fields(e), Checksum.LINE);
+    }
+
+    private static JsonRecords.Fields fields(LogEntry e) {
+        return out -> {
             out.writeNumberField("seq", e.seq());
             out.writeNumberField("term", e.term());
             JsonRecords.string(out, "op", e.op() == null ? null : e.op().wireName());
             EntryFields.write(out, e.id(), e.user(), e.channel(), e.src(), e.dst(), e.message(), e.timestamp(),
                     e.clock());
-        });
+        };
     }
 
     /** The entry, or null when {@code json} is not an object; throws on a field of the wrong kind. */

@@ -398,7 +398,7 @@ public final class ReplicationLog implements Closeable {
 
     /** The entry's line, sealed with its checksum. */
     public static byte[] encode(LogEntry entry) {
-        return Checksum.LINE.seal(LogEntryJson.write(entry));
+        return LogEntryJson.writeSealed(entry);
     }
 
     /**

@@ -43,8 +43,13 @@ public enum Checksum {
 
     /** {@code json} (ending with this layout's close) with the checksum field added before the close. */
     public byte[] seal(byte[] json) {
-        int body = json.length - close.length;
-        if (body < 1 || !Arrays.equals(json, body, json.length, close, 0, close.length)) {
+        return seal(json, json.length);
+    }
+
+    /** {@link #seal(byte[])} of the first {@code length} bytes of {@code json}, into a new array. */
+    public byte[] seal(byte[] json, int length) {
+        int body = length - close.length;
+        if (body < 1 || !Arrays.equals(json, body, length, close, 0, close.length)) {
             throw new IllegalArgumentException("not a JSON object ending with the expected close");
         }
         byte[] out = Arrays.copyOf(json, body + sealLength);

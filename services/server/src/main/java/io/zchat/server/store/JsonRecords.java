@@ -24,7 +24,12 @@ import java.time.format.DateTimeParseException;
 public final class JsonRecords {
     /** Generators and parsers come from the mapper, set up as it set up its own (surrogate pairs as UTF-8, ...). */
     private static final ObjectMapper MAPPER = WireCodec.jsonMapper();
-    private static final int FIRST_BUFFER = 256;
+    /**
+     * Kept per thread and reused: a builder made per record grew past its first block for most
+     * log lines, each time allocating a larger one (the largest share of a coordinator's garbage).
+     * Its one block outgrows a record only for a record larger than any before on this thread.
+     */
+    private static final ThreadLocal<ByteArrayBuilder> BUFFER = ThreadLocal.withInitial(() -> new ByteArrayBuilder(4096));
 
     private JsonRecords() {
     }
@@ -43,15 +48,38 @@ public final class JsonRecords {
 
     /** One JSON object, compact, as UTF-8. */
     public static byte[] write(Fields fields) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(FIRST_BUFFER);
+        ByteArrayBuilder bytes = encode(fields);
+        byte[] json = bytes.toByteArray();
+        bytes.reset();
+        return json;
+    }
+
+    /**
+     * One JSON object sealed with {@code checksum}: encoded into this thread's buffer and copied
+     * once, into the sealed record (every log line is written so, on the coordinator's loop).
+     */
+    public static byte[] writeSealed(Fields fields, Checksum checksum) {
+        ByteArrayBuilder bytes = encode(fields);
+        byte[] sealed = bytes.getCurrentSegmentLength() == bytes.size()
+                ? checksum.seal(bytes.getCurrentSegment(), bytes.size())
+                : checksum.seal(bytes.toByteArray());
+        bytes.reset();
+        return sealed;
+    }
+
+    /** The object in this thread's buffer (reset by the caller once copied out). */
+    private static ByteArrayBuilder encode(Fields fields) {
+        ByteArrayBuilder bytes = BUFFER.get();
+        bytes.reset();
         try (JsonGenerator out = MAPPER.createGenerator(bytes)) {
             out.writeStartObject();
             fields.write(out);
             out.writeEndObject();
         } catch (IOException e) {
+            bytes.reset();
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return bytes;
     }
 
     /** Reads the fields of the one JSON object {@code json} holds; false when it is not an object. */

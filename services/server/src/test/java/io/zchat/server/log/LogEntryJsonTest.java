@@ -102,6 +102,17 @@ class LogEntryJsonTest {
                 .as("not a logged write").isNull();
     }
 
+    @Test
+    void aSealedLineIsTheLineSealedWhateverTheThreadsBufferHeldBefore() {
+        // the last entry (5,000 characters) outgrows the thread's buffer; the ones after it reuse it
+        List<LogEntry> twice = new java.util.ArrayList<>(ENTRIES);
+        twice.addAll(ENTRIES);
+        for (LogEntry entry : twice) {
+            assertThat(LogEntryJson.writeSealed(entry)).isEqualTo(Checksum.LINE.seal(LogEntryJson.write(entry)));
+            assertThat(ReplicationLog.encode(entry)).isEqualTo(LogEntryJson.writeSealed(entry));
+        }
+    }
+
     private static byte[] bytes(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
     }

@@ -17,6 +17,13 @@ class ChecksumTest {
     }
 
     @Test
+    void sealingThePrefixOfALargerBufferSealsJustThoseBytes() {
+        byte[] buffer = java.util.Arrays.copyOf(LINE, LINE.length + 100);
+        java.util.Arrays.fill(buffer, LINE.length, buffer.length, (byte) 'x');
+        assertThat(Checksum.LINE.seal(buffer, LINE.length)).isEqualTo(Checksum.LINE.seal(LINE));
+    }
+
+    @Test
     void aSealedLineEndsWithTheCrc32cOfTheLineWithoutItAndKeepsItsPrefix() {
         byte[] sealed = Checksum.LINE.seal(LINE);
         CRC32C crc = new CRC32C();
