@@ -110,8 +110,12 @@ public final class ChatStore implements Closeable {
 
     /** Appends {@code entry}, given as its unsealed JSON {@code record} when the caller has it (else encoded here). */
     public void append(StoredEntry entry, byte[] record) {
-        (entry.isPost() ? publications : messages)
-                .append(Checksum.LINE.seal(record != null ? record : StoredEntryJson.write(entry)));
+        appendRecord(entry.isPost(), record != null ? record : StoredEntryJson.write(entry));
+    }
+
+    /** Appends a post's ({@code post}) or direct message's unsealed JSON {@code record}, sealing it. */
+    public void appendRecord(boolean post, byte[] record) {
+        (post ? publications : messages).appendSealed(record, Checksum.LINE);
     }
 
     /** True while records are buffered that a failed commit could not hand to the OS. */
