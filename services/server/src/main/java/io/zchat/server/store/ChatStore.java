@@ -110,12 +110,8 @@ public final class ChatStore implements Closeable {
 
     /** Appends {@code entry}, given as its unsealed JSON {@code record} when the caller has it (else encoded here). */
     public void append(StoredEntry entry, byte[] record) {
-        appendRecord(entry.isPost(), record != null ? record : StoredEntryJson.write(entry));
-    }
-
-    /** Appends a post's ({@code post}) or direct message's unsealed JSON {@code record}, sealing it. */
-    public void appendRecord(boolean post, byte[] record) {
-        (post ? publications : messages).appendSealed(record, Checksum.LINE);
+        (entry.isPost() ? publications : messages)
+                .append(Checksum.LINE.seal(record != null ? record : StoredEntryJson.write(entry)));
     }
 
     /** True while records are buffered that a failed commit could not hand to the OS. */

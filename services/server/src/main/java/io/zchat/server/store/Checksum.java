@@ -1,7 +1,5 @@
 package io.zchat.server.store;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -65,27 +63,6 @@ public enum Checksum {
         out[at++] = '"';
         System.arraycopy(close, 0, out, at, close.length);
         return out;
-    }
-
-    /**
-     * Writes {@code json} (ending with this layout's close) sealed to {@code out}: the bytes
-     * {@link #seal(byte[])} returns, without making that array.
-     */
-    public void writeSealed(byte[] json, OutputStream out) throws IOException {
-        int body = json.length - close.length;
-        if (body < 1 || !Arrays.equals(json, body, json.length, close, 0, close.length)) {
-            throw new IllegalArgumentException("not a JSON object ending with the expected close");
-        }
-        int crc = crc(json, body);
-        out.write(json, 0, body);
-        out.write(field);
-        byte[] digits = new byte[DIGITS + 1];
-        for (int i = 0, shift = 28; shift >= 0; i++, shift -= 4) {
-            digits[i] = HEX[(crc >>> shift) & 0xf];
-        }
-        digits[DIGITS] = '"';
-        out.write(digits);
-        out.write(close);
     }
 
     public Verdict check(byte[] sealed) {

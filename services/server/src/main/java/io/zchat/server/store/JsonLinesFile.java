@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -110,16 +109,6 @@ public final class JsonLinesFile implements Closeable {
     /** Buffers one record; {@code record} must not contain a newline. */
     public void append(byte[] record) {
         pending.write(record, 0, record.length);
-        pending.write(NEWLINE);
-    }
-
-    /** Buffers one JSON record sealed with {@code checksum}, sealed straight into the buffer. */
-    public void appendSealed(byte[] json, Checksum checksum) {
-        try {
-            checksum.writeSealed(json, pending);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
-        }
         pending.write(NEWLINE);
     }
 

@@ -2,7 +2,6 @@ package io.zchat.server.store;
 
 import io.zchat.server.log.LogEntry;
 import io.zchat.server.log.LogEntryJson;
-import io.zchat.server.log.Op;
 import io.zchat.server.state.RegistryView;
 
 import java.io.Closeable;
@@ -86,13 +85,13 @@ public final class ViewWriter implements Closeable {
         switch (entry.op()) {
             case PUBLISH -> {
                 if (entry.seq() > postsSeq) {
-                    append(entry, logLine);
+                    store.append(entry.toStored(), record(logLine));
                     postsSeq = entry.seq();
                 }
             }
             case MESSAGE -> {
                 if (entry.seq() > messagesSeq) {
-                    append(entry, logLine);
+                    store.append(entry.toStored(), record(logLine));
                     messagesSeq = entry.seq();
                 }
             }
@@ -104,14 +103,8 @@ public final class ViewWriter implements Closeable {
         appliedSeq = Math.max(appliedSeq, entry.seq());
     }
 
-    /** The entry's record, cut from its log line when there is one laid out for it, else encoded. */
-    private void append(LogEntry entry, byte[] logLine) {
-        byte[] record = logLine == null ? null : LogEntryJson.storedRecord(logLine);
-        if (record != null) {
-            store.appendRecord(entry.op() == Op.PUBLISH, record);
-        } else {
-            store.append(entry.toStored());
-        }
+    private static byte[] record(byte[] logLine) {
+        return logLine == null ? null : LogEntryJson.storedRecord(logLine);
     }
 
     /** Hands this group's lines to the OS and replaces registry.json if it changed. */

@@ -24,17 +24,6 @@ class ChecksumTest {
     }
 
     @Test
-    void writingSealedGivesTheSealedBytesInBothLayouts() throws Exception {
-        for (Checksum layout : Checksum.values()) {
-            byte[] json = layout == Checksum.LINE ? LINE : bytes("{\n  \"seq\" : 1\n}");
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            layout.writeSealed(json, out);
-            assertThat(out.toByteArray()).isEqualTo(layout.seal(json));
-            assertThat(layout.check(out.toByteArray())).isEqualTo(Checksum.Verdict.INTACT);
-        }
-    }
-
-    @Test
     void aSealedLineEndsWithTheCrc32cOfTheLineWithoutItAndKeepsItsPrefix() {
         byte[] sealed = Checksum.LINE.seal(LINE);
         CRC32C crc = new CRC32C();

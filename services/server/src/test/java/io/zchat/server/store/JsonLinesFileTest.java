@@ -47,24 +47,6 @@ class JsonLinesFileTest {
     }
 
     @Test
-    void aRecordAppendedSealedIsTheSealedRecordOnItsLine() throws IOException {
-        Path path = dir.resolve("sealed.jsonl");
-        byte[] record = "{\"seq\":1,\"message\":\"café\"}".getBytes(StandardCharsets.UTF_8);
-        try (JsonLinesFile file = JsonLinesFile.open(path)) {
-            file.appendSealed(record, Checksum.LINE);
-            file.append(record);
-            file.appendSealed(record, Checksum.LINE);
-        }
-        byte[] sealed = Checksum.LINE.seal(record);
-        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
-        for (byte[] line : List.of(sealed, record, sealed)) {
-            expected.write(line);
-            expected.write('\n');
-        }
-        assertThat(Files.readAllBytes(path)).isEqualTo(expected.toByteArray());
-    }
-
-    @Test
     void tornLastLineIsCutOnOpen() throws IOException {
         Path path = dir.resolve("torn.jsonl");
         try (JsonLinesFile file = JsonLinesFile.open(path)) {
