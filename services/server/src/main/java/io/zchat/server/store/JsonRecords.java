@@ -48,10 +48,7 @@ public final class JsonRecords {
 
     /** One JSON object, compact, as UTF-8. */
     public static byte[] write(Fields fields) {
-        ByteArrayBuilder bytes = encode(fields);
-        byte[] json = bytes.toByteArray();
-        bytes.reset();
-        return json;
+        return encode(fields).toByteArray();
     }
 
     /**
@@ -60,14 +57,12 @@ public final class JsonRecords {
      */
     public static byte[] writeSealed(Fields fields, Checksum checksum) {
         ByteArrayBuilder bytes = encode(fields);
-        byte[] sealed = bytes.getCurrentSegmentLength() == bytes.size()
+        return bytes.getCurrentSegmentLength() == bytes.size()
                 ? checksum.seal(bytes.getCurrentSegment(), bytes.size())
                 : checksum.seal(bytes.toByteArray());
-        bytes.reset();
-        return sealed;
     }
 
-    /** The object in this thread's buffer (reset by the caller once copied out). */
+    /** The object in this thread's buffer, valid until the thread's next encode (which empties it first). */
     private static ByteArrayBuilder encode(Fields fields) {
         ByteArrayBuilder bytes = BUFFER.get();
         bytes.reset();
@@ -76,7 +71,6 @@ public final class JsonRecords {
             fields.write(out);
             out.writeEndObject();
         } catch (IOException e) {
-            bytes.reset();
             throw new UncheckedIOException(e);
         }
         return bytes;
