@@ -88,7 +88,8 @@ class DashboardMetricsIT {
         assertThat(panels).isNotEmpty();
         assertThat(used).contains("chat_requests_seconds_bucket", "chat_requests_seconds_count",
                 "chat_server_coordinator", "chat_server_rank", "chat_lamport_clock", "chat_clock_offset_milliseconds",
-                "chat_replication_lag_entries", "chat_replication_lag_milliseconds", "chat_replication_last_seq",
+                "chat_replication_lag_entries", "chat_replication_lag_milliseconds",
+                "chat_replication_delay_seconds_bucket", "chat_replication_last_seq",
                 "chat_replication_commit_seq", "chat_broker_forwarded_total", "chat_proxy_publications_total",
                 "chat_proxy_subscriptions_total");
         assertThat(used).allSatisfy(metric -> assertThat(servedBy)

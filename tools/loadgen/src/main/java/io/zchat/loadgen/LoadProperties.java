@@ -29,9 +29,8 @@ import java.util.List;
  * @param channels    channels the posts spread over
  * @param users       users the writes come from and go to
  * @param subscribers subscribers to every channel, measuring publish → delivery
- * @param metrics     servers' Prometheus endpoints, sampled for replication lag
- * @param metricsEvery how often they are read during the run (each reading costs the servers
- *                    CPU, which the run then lacks)
+ * @param metrics     servers' Prometheus endpoints, read for replication lag as the measured part
+ *                    starts and after it ends
  * @param output      the JSON report
  * @param curve       CURVE on the generator's links, as {@code chat.zmq.curve} on a client: its own
  *                    secret key (on the broker's and proxy's allow-lists) and the cluster's server key
@@ -55,7 +54,6 @@ public record LoadProperties(
         @DefaultValue("16") int users,
         @DefaultValue("1") int subscribers,
         @DefaultValue List<String> metrics,
-        @DefaultValue("1s") Duration metricsEvery,
         @DefaultValue("loadgen-report.json") Path output,
         @DefaultValue CurveSettings curve) {
 
@@ -65,9 +63,6 @@ public record LoadProperties(
         }
         if (publish < 0 || message < 0 || history < 0 || publish + message + history <= 0) {
             throw new IllegalArgumentException("the mix (publish, message, history) needs a positive share");
-        }
-        if (metricsEvery.isNegative() || metricsEvery.isZero()) {
-            throw new IllegalArgumentException("metrics-every must be positive");
         }
         if (channels < 1 || users < 2 || messageSize < 24) {
             throw new IllegalArgumentException("need channels >= 1, users >= 2, message-size >= 24");

@@ -15,13 +15,11 @@ import java.util.Map;
  * @param kinds      per kind: acknowledged, errors, timeouts and latency percentiles
  * @param unsent     open loop: requests due but not sent (a connection's backlog was full)
  * @param deliveryMs publish due → subscriber received, percentiles (ms), and how many arrived
- * @param lagMs      worst server's replication lag (ms) over the readings during the run
- * @param lagEntries the same in entries
- * @param lagAfter   worst server's lag (ms, entries) read once the run was over
+ * @param lag        replication lag over the window (the worst follower's) and read after it
  */
 public record Report(Map<String, Object> setup, double seconds, double perSecond, Map<String, Double> latencyMs,
                      Map<String, Map<String, Object>> kinds, long unsent, Map<String, Double> deliveryMs,
-                     Map<String, Double> lagMs, Map<String, Double> lagEntries, Map<String, Double> lagAfter) {
+                     LagReport lag) {
 
     /**
      * Count, p50, p90, p99, p99.9 and max of a histogram, each value divided by {@code perUnit}
@@ -61,13 +59,7 @@ public record Report(Map<String, Object> setup, double seconds, double perSecond
         }
         out.append(String.format("delivery publish -> subscriber: %s (%.0f received)%n", columns(deliveryMs),
                 deliveryMs.getOrDefault("count", 0.0)));
-        if (lagMs.getOrDefault("count", 0.0) > 0) {
-            out.append(String.format("replication lag during the run (worst server, %.0f readings): p50 %.0f ms, "
-                            + "p99 %.0f ms, max %.0f ms; entries p99 %.0f, max %.0f%n", lagMs.get("count"),
-                    lagMs.get("p50"), lagMs.get("p99"), lagMs.get("max"), lagEntries.get("p99"), lagEntries.get("max")));
-            out.append(String.format("replication lag after the run: %.0f ms, %.0f entries%n", lagAfter.get("ms"),
-                    lagAfter.get("entries")));
-        }
+        out.append(lag.line());
         return out.toString();
     }
 

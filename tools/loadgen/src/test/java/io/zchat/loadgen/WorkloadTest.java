@@ -22,8 +22,7 @@ class WorkloadTest {
 
     private static LoadProperties properties(double publish, double message, double history) {
         return new LoadProperties("tcp://b", "tcp://p", 8, 2, 32, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 100, publish, message, history, 4, 16, 1, List.of(), Duration.ofSeconds(1),
-                Path.of("r.json"), CurveSettings.off());
+                Duration.ofSeconds(1), 100, publish, message, history, 4, 16, 1, List.of(), Path.of("r.json"), CurveSettings.off());
     }
 
     @Test
@@ -80,9 +79,9 @@ class WorkloadTest {
                 chat_replication_lag_milliseconds{node="server-3"} 17.5
                 chat_replication_lag_entries{node="server-3"} 4.0
                 """;
-        assertThat(LagSampler.gauge(text, "chat_replication_lag_milliseconds").getAsDouble()).isEqualTo(17.5);
-        assertThat(LagSampler.gauge(text, "chat_replication_lag_entries").getAsDouble()).isEqualTo(4.0);
-        assertThat(LagSampler.gauge(text, "chat_missing")).isEmpty();
+        assertThat(LagReader.gauge(text, "chat_replication_lag_milliseconds").getAsDouble()).isEqualTo(17.5);
+        assertThat(LagReader.gauge(text, "chat_replication_lag_entries").getAsDouble()).isEqualTo(4.0);
+        assertThat(LagReader.gauge(text, "chat_missing")).isEmpty();
     }
 
     private static Clocks clocks() {

@@ -1,6 +1,7 @@
 package io.zchat.server.net;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.zchat.server.ServerProperties;
 import io.zchat.server.cluster.ClusterView;
 import io.zchat.server.handler.WriteErrors;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +52,8 @@ final class Follower {
     private final Runnable notLeading;
     private final Counter gaps;
     private final Counter corruptions;
+    /** Per answer that brought entries: how long after the coordinator ordered the oldest it arrived. */
+    private final Timer delays;
     /** Since when the upstream has kept saying it is not coordinator (0: it has not). */
     private long notLeadingSince;
     /** An empty answer while behind was reported; again only after entries have come since. */
@@ -64,7 +68,7 @@ final class Follower {
     Follower(ServerProperties properties, ReplicationLog log, ChatState state, TermFile termFile, Clocks clocks,
              ClusterView view, ReplicaState replica, Upstream upstream, PendingWrites pending, Coordinator coordinator,
              LocalStorage storage, Consumer<Runnable> afterFlush, Runnable deposed, Runnable notLeading,
-             Counter gaps, Counter corruptions) {
+             Counter gaps, Counter corruptions, Timer delays) {
         this.properties = properties;
         this.log = log;
         this.state = state;
@@ -81,6 +85,7 @@ final class Follower {
         this.notLeading = notLeading;
         this.gaps = gaps;
         this.corruptions = corruptions;
+        this.delays = delays;
     }
 
     /** Follow coordinator {@code name} at {@code address}. */
@@ -263,6 +268,9 @@ final class Follower {
             warnedEmptyAnswer = false;
         }
         replica.lagMillis = oldestNew == 0 ? 0 : Math.max(0, clocks.physical().millis() - oldestNew);
+        if (oldestNew != 0) {
+            delays.record(replica.lagMillis, TimeUnit.MILLISECONDS);
+        }
         if (log.lastSeq() >= answer.lastSeq() && replica.role == Role.FOLLOWER && !replica.caughtUp) {
             replica.caughtUp = true;
             LOG.info("caught up with {} at seq {}", answer.node(), log.lastSeq());

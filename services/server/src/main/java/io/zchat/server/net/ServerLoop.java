@@ -2,6 +2,7 @@ package io.zchat.server.net;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.zchat.server.ServerProperties;
 import io.zchat.server.cluster.ClusterProperties;
 import io.zchat.server.cluster.ClusterView;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.stream.Stream;
 
 /**
  * The server's data path, on one thread that owns the log, the state and these sockets:
@@ -58,6 +60,9 @@ import java.util.function.LongConsumer;
  */
 @Component
 public class ServerLoop extends ZmqLoop {
+
+    private static final Duration[] DELAY_BUCKETS = Stream.of(1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50,
+            75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10_000).map(Duration::ofMillis).toArray(Duration[]::new);
 
     /** What this server does in the replication. */
     public enum Role { FOLLOWER, RECOVERING, LEADER }
@@ -84,6 +89,7 @@ public class ServerLoop extends ZmqLoop {
     private final Counter peersClosed;
     private final Counter corruptions;
     private final Counter storageRefusals;
+    private final Timer replicationDelays;
     private final RequestTimers timers;
     private final PeerServices peerServices;
     private final ReplicaState replica;
@@ -153,6 +159,12 @@ public class ServerLoop extends ZmqLoop {
         this.corruptions = Counter.builder("chat.storage.corruptions")
                 .description("damaged records found in the log or the files (and repaired from the peers)")
                 .register(registry);
+        // fixed buckets, fine around the 20 ms target: a reader takes percentiles from two readings'
+        // difference, and each scrape stays short
+        this.replicationDelays = Timer.builder("chat.replication.delay")
+                .description("per fetch answer that brought entries: how long after the coordinator ordered the "
+                        + "oldest of them it reached this server")
+                .serviceLevelObjectives(DELAY_BUCKETS).register(registry);
         this.storageRefusals = Counter.builder("chat.requests.refused.storage")
                 .description("writes refused because this server cannot write its disk").register(registry);
     }
@@ -315,7 +327,8 @@ public class ServerLoop extends ZmqLoop {
         storage = new LocalStorage(properties, log, state, views, replica, coordinator, upstream, deposed,
                 storageFailures, corruptions);
         follower = new Follower(properties, log, state, termFile, clocks, view, replica, upstream, pending,
-                coordinator, storage, afterFlush::add, deposed, () -> notLeadingListener.run(), gaps, corruptions);
+                coordinator, storage, afterFlush::add, deposed, () -> notLeadingListener.run(), gaps, corruptions,
+                replicationDelays);
         clientRequests = new ClientRequests(handler, properties, view, replica, outbox, upstream, pending, coordinator,
                 busyRefusals, storageRefusals);
         peerRequests = new PeerRequests(codec, clocks, messageLog, peerServices, termFile, log, view, replica, outbox,
