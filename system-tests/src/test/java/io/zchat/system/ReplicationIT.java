@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,6 +110,17 @@ class ReplicationIT {
         System.out.printf("empty server-4 caught up %d log entries in %d ms%n", lines,
                 (System.nanoTime() - started) / 1_000_000);
         assertThat(ServerFiles.storedTexts(cluster.dataDir("server-4"))).containsAll(acknowledged);
+        // what it fetched had been ordered seconds before: its replication-delay histogram says so
+        String metrics = cluster.server("server-4").get("/actuator/prometheus");
+        assertThat(sample(metrics, "chat_replication_delay_seconds_count")).isPositive();
+        assertThat(sample(metrics, "chat_replication_delay_seconds_sum")).isGreaterThan(1.0);
+    }
+
+    /** The value of a one-series metric in Prometheus text. */
+    private static double sample(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as(name + " in " + metrics).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private static void awaitIdentical(List<String> servers) {

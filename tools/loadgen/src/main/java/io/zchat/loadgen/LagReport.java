@@ -28,7 +28,8 @@ record LagReport(int serversRead, String worstServer, long answers, double p50Ms
             }
             read++;
             DelayHistogram window = end.delays().since(before.get(i).delays());
-            if (window.count() > 0 && (worst == null || window.percentileMillis(99) > worstWindow.percentileMillis(99))) {
+            boolean worse = worst == null || window.percentileMillis(99) > worstWindow.percentileMillis(99);
+            if (window.count() > 0 && worse) {
                 worst = end;
                 worstWindow = window;
             }

@@ -19,7 +19,8 @@ public class ReplicationMeters implements MeterBinder {
         Gauge.builder("chat.replication.lag.entries", loop, ServerLoop::lagEntries)
                 .description("log entries this server is behind the coordinator").register(registry);
         Gauge.builder("chat.replication.lag", loop, ServerLoop::lagMillis).baseUnit("milliseconds")
-                .description("age of the oldest entry this server lacked at its latest fetch answer").register(registry);
+                .description("age of the oldest entry this server lacked at its latest fetch answer")
+                .register(registry);
         Gauge.builder("chat.replication.last.seq", loop, ServerLoop::lastSeq)
                 .description("last entry in this server's log").register(registry);
         Gauge.builder("chat.replication.commit.seq", loop, ServerLoop::commitSeq)

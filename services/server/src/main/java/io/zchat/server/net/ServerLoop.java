@@ -62,7 +62,8 @@ import java.util.stream.Stream;
 public class ServerLoop extends ZmqLoop {
 
     private static final Duration[] DELAY_BUCKETS = Stream.of(1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50,
-            75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10_000).map(Duration::ofMillis).toArray(Duration[]::new);
+                    75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10_000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
 
     /** What this server does in the replication. */
     public enum Role { FOLLOWER, RECOVERING, LEADER }
