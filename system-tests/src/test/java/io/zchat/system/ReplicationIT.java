@@ -2,6 +2,7 @@ package io.zchat.system;
 
 import io.zchat.shared.client.ClientSettings;
 import io.zchat.system.support.LocalCluster;
+import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.WriteLoad;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -111,16 +110,9 @@ class ReplicationIT {
                 (System.nanoTime() - started) / 1_000_000);
         assertThat(ServerFiles.storedTexts(cluster.dataDir("server-4"))).containsAll(acknowledged);
         // what it fetched had been ordered seconds before: its replication-delay histogram says so
-        String metrics = cluster.server("server-4").get("/actuator/prometheus");
-        assertThat(sample(metrics, "chat_replication_delay_seconds_count")).isPositive();
-        assertThat(sample(metrics, "chat_replication_delay_seconds_sum")).isGreaterThan(1.0);
-    }
-
-    /** The value of a one-series metric in Prometheus text. */
-    private static double sample(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\S+)$").matcher(metrics);
-        assertThat(m.find()).as(name + " in " + metrics).isTrue();
-        return Double.parseDouble(m.group(1));
+        NodeProcess server4 = cluster.server("server-4");
+        assertThat(server4.metric("chat_replication_delay_seconds_count").orElse(0)).isPositive();
+        assertThat(server4.metric("chat_replication_delay_seconds_sum").orElse(0)).isGreaterThan(1.0);
     }
 
     private static void awaitIdentical(List<String> servers) {
