@@ -2,6 +2,7 @@ package io.zchat.loadgen;
 
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * Replication lag over the measured part of a run, from the servers' histograms read as it began
@@ -36,12 +37,14 @@ record LagReport(int serversRead, String worstServer, long answers, double p50Ms
         }
         return new LagReport(read, worst == null ? null : worst.url(), worstWindow.count(),
                 worstWindow.percentileMillis(50), worstWindow.percentileMillis(90), worstWindow.percentileMillis(99),
-                worstWindow.maxMillis(), worstGauge(after, true), worstGauge(after, false));
+                worstWindow.maxMillis(), worstGauge(after, LagReader.Reading::lagMillis),
+                worstGauge(after, LagReader.Reading::lagEntries));
     }
 
-    private static double worstGauge(List<LagReader.Reading> readings, boolean millis) {
+    private static double worstGauge(List<LagReader.Reading> readings,
+                                     Function<LagReader.Reading, OptionalDouble> gauge) {
         return readings.stream()
-                .map(r -> millis ? r.lagMillis() : r.lagEntries())
+                .map(gauge)
                 .filter(OptionalDouble::isPresent)
                 .mapToDouble(OptionalDouble::getAsDouble)
                 .max().orElse(Double.NaN);
