@@ -42,7 +42,10 @@ public final class ReplicationLog implements Closeable {
 
     private final JsonLinesFile file;
     private final FsyncPolicy fsync;
-    /** Parsed entries kept for fewer seqs than lines: they are larger, and needed only while new. */
+    /**
+     * Parsed entries kept for fewer seqs than lines, and only until the files have them
+     * ({@link #forgetEntriesUpTo}): they are many objects each, and needed only while new.
+     */
     private static final int ENTRY_MEMORY = 2048;
 
     private final Ring<byte[]> recent;
@@ -233,6 +236,15 @@ public final class ReplicationLog implements Closeable {
             return List.of();
         }
         return read(afterSeq, (int) (last - afterSeq), Integer.MAX_VALUE);
+    }
+
+    /**
+     * The parsed entries up to {@code seq} are no longer needed in memory: they are let go now
+     * rather than when the ring comes round, so few of them live long enough to be copied by a
+     * young collection. Their lines stay (followers fetch them); a later read parses the line.
+     */
+    public void forgetEntriesUpTo(long seq) {
+        recentEntries.forgetUpTo(seq);
     }
 
     /** The entry at {@code seq}, or null when the log does not hold it durably. */

@@ -34,6 +34,15 @@ final class Ring<T> {
         return (T) items[slot(seq)];
     }
 
+    /** Forgets every item up to {@code seq}, so that they can be collected; the newer ones stay. */
+    void forgetUpTo(long seq) {
+        long upTo = Math.min(seq, newest);
+        for (long s = oldest(); s <= upTo; s++) {
+            items[slot(s)] = null;
+            count--;
+        }
+    }
+
     /** Forgets every item after {@code seq}. */
     void truncateAfter(long seq) {
         if (seq < newest) {

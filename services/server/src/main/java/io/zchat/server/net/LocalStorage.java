@@ -80,6 +80,7 @@ final class LocalStorage {
                 views.apply(entries.get(i), lines.size() == entries.size() ? lines.get(i) : null);
             }
             views.commit();
+            log.forgetEntriesUpTo(views.appliedSeq());
             if (replica.viewProblem != null) {
                 LOG.info("the files can be written again");
                 replica.viewProblem = null;

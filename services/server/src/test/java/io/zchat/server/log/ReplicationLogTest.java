@@ -328,6 +328,19 @@ class ReplicationLogTest {
     }
 
     @Test
+    void forgottenEntriesAreReadBackFromTheFile() throws IOException {
+        ReplicationLog log = open();
+        append(log, 1, 6, 1);
+        log.flush();
+        log.forgetEntriesUpTo(4);
+        assertThat(log.entries(0, 6)).containsExactlyElementsOf(LongStream.rangeClosed(1, 6)
+                .mapToObj(seq -> entry(seq, 1)).toList());
+        assertThat(log.entry(3)).isEqualTo(entry(3, 1));
+        assertThat(log.idAt(4)).isEqualTo(entry(4, 1).id());
+        assertThat(log.linesInMemory(0, 6)).as("the lines stay in memory").hasSize(6);
+    }
+
+    @Test
     void readAppendedAlsoGivesLinesNotYetDurableWhileTheyAreInMemory() throws IOException {
         ReplicationLog log = open();
         List<byte[]> all = append(log, 1, 20, 1);

@@ -99,4 +99,28 @@ class HistoryIndexTest {
         assertThat(index.query(true, "general", 10, 1L)).isEmpty();
         assertThat(index.query(true, "general", 1, 0L)).isEmpty();
     }
+
+    @Test
+    void memoryGivesBackEveryFieldButTheRequestId() {
+        HistoryIndex index = new HistoryIndex(10);
+        Instant at = Instant.parse("2026-03-01T12:00:00.123456789Z");
+        index.add(StoredEntry.post(7, "req-7", "ana", "general", "ol\u00e1 \ud83d\ude00", at, 42));
+        index.add(StoredEntry.direct(8, "req-8", "ana", "bob", "", at, 43));
+
+        assertThat(index.query(true, "general", 10, null)).hasValue(
+                List.of(StoredEntry.post(7, null, "ana", "general", "ol\u00e1 \ud83d\ude00", at, 42)));
+        assertThat(index.query(false, "bob", 10, null)).hasValue(
+                List.of(StoredEntry.direct(8, null, "ana", "bob", "", at, 43)));
+    }
+
+    @Test
+    void entriesShareOneInstanceOfEachName() {
+        HistoryIndex index = new HistoryIndex(10);
+        index.add(StoredEntry.post(1, null, new String("ana"), new String("general"), "a", T, 1));
+        index.add(StoredEntry.post(2, null, new String("ana"), new String("general"), "b", T, 2));
+
+        List<StoredEntry> kept = index.query(true, "general", 10, null).orElseThrow();
+        assertThat(kept.get(1).user()).isSameAs(kept.get(0).user());
+        assertThat(kept.get(1).channel()).isSameAs(kept.get(0).channel());
+    }
 }
