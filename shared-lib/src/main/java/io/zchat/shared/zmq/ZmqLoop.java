@@ -67,6 +67,13 @@ public abstract class ZmqLoop implements SmartLifecycle {
     }
 
     /**
+     * Runs on the loop thread once the sockets one poll found readable have all been served (not
+     * after a poll that found none): where what was taken from several sockets is finished as one.
+     */
+    protected void onPollServed() {
+    }
+
+    /**
      * Runs on the loop thread when a stop is asked: take no new work. The loop goes on (timers,
      * replies) until {@link #drained()} or {@link #drainTimeout()}, so work in flight is answered.
      */
@@ -301,6 +308,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
                         guarded(polled.get(i));
                     }
                 }
+                guarded(this::onPollServed);
             }
             Runnable command;
             while ((command = commands.poll()) != null) {

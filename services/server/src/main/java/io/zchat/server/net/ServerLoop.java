@@ -51,7 +51,8 @@ import java.util.stream.Stream;
  * Primary-backup with a sequencer: the coordinator orders every write into the log in its term;
  * followers pull the log (their fetch carries what they hold, which is their ack); an entry is
  * committed once {@code min-acks} servers hold it, and only then answered and published. Work is
- * done in groups: everything waiting is taken, then written with one write and one fsync.
+ * done in groups: everything one poll finds waiting, on any socket, is taken, then written with one
+ * write and one fsync.
  * <p>
  * This class opens the sockets, runs the groups, the timers and the stop; the work is done, on
  * this thread, by {@link ClientRequests}, {@link PeerRequests}, {@link Coordinator} (the
@@ -425,7 +426,6 @@ public class ServerLoop extends ZmqLoop {
             clientRequests.take(frames);
         }
         view.countClientRequests(handled);
-        endOfGroup();
     }
 
     private void servePeers() {
@@ -442,7 +442,6 @@ public class ServerLoop extends ZmqLoop {
             }
             peerRequests.take(route.envelope(), body);
         }
-        endOfGroup();
     }
 
     private void serveUpstream() {
@@ -467,6 +466,15 @@ public class ServerLoop extends ZmqLoop {
                 super.log.warn("unreadable answer from {}: {}", upstream.name(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * What one poll brought from the clients, the peers and the coordinator is one group: one
+     * write and one fsync for all of it, rather than one per socket (with the peers' messages
+     * waiting behind the clients' fsync).
+     */
+    @Override
+    protected void onPollServed() {
         endOfGroup();
     }
 
