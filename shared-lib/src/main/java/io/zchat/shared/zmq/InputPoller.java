@@ -31,6 +31,8 @@ public final class InputPoller implements AutoCloseable {
     private final Selector selector;
     private final List<ZMQ.Socket> sockets = new ArrayList<>();
     private boolean[] readable = new boolean[0];
+    private LoopWakeup wakeup;
+    private SelectionKey wakeupKey;
 
     public InputPoller(ZContext context) {
         this.context = context;
@@ -49,9 +51,15 @@ public final class InputPoller implements AutoCloseable {
         return sockets.size() - 1;
     }
 
+    /** Also returns from a wait when {@code wakeup} is signalled (with no socket readable, if none is). */
+    void wakeUpOn(LoopWakeup wakeup) {
+        this.wakeupKey = wakeup.register(selector);
+        this.wakeup = wakeup;
+    }
+
     /**
-     * Waits up to {@code timeoutMillis} (0: do not wait) until a socket has input; returns how many
-     * have, each then reported by {@link #readable(int)}.
+     * Waits up to {@code timeoutMillis} (0: do not wait) until a socket has input, or the wake-up
+     * is signalled; returns how many sockets have input, each then reported by {@link #readable(int)}.
      */
     public int poll(long timeoutMillis) {
         int ready = check();
@@ -65,9 +73,9 @@ public final class InputPoller implements AutoCloseable {
             if (left <= 0) {
                 return 0;
             }
-            select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            boolean woken = select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))) && wakeup.drain();
             ready = check();
-            if (ready > 0) {
+            if (ready > 0 || woken) {
                 return ready;
             }
             // woken by a signal not yet counted by its sender: let the sender run
@@ -84,10 +92,13 @@ public final class InputPoller implements AutoCloseable {
         return readable[index];
     }
 
-    private void select(long timeoutMillis) {
+    /** Waits for the selector; returns whether the wake-up was among what it found ready. */
+    private boolean select(long timeoutMillis) {
         try {
             selector.select(timeoutMillis);
+            boolean woken = wakeupKey != null && selector.selectedKeys().contains(wakeupKey);
             selector.selectedKeys().clear();
+            return woken;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
 /**
  * A managed ZeroMQ loop: one named thread owns a context's sockets. The thread opens them,
  * polls with a timeout, dispatches readable sockets, runs queued commands and timers, and closes
- * its sockets (linger 0) when it stops; {@link #stop()} flips a flag, the loop drains what it
+ * its sockets (linger 0) when it stops; {@link #stop()} flips a flag and wakes the poll, the loop drains what it
  * has in flight (see {@link #onDrainStart()}), {@code stop} joins, then closes the context last. JeroMQ is not interrupt-safe, so the thread is never interrupted.
  */
 public abstract class ZmqLoop implements SmartLifecycle {
@@ -52,6 +52,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
     private ZContext context;
     private volatile ZapHandler zap;
     private InputPoller poller;
+    private volatile LoopWakeup wakeup;
     private Thread thread;
 
     protected ZmqLoop(String threadName, ZmqSettings zmq) {
@@ -101,6 +102,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
         }
         context = new ZContext();
         context.setLinger(0);
+        wakeup = new LoopWakeup();
         keepRunning = true;
         CompletableFuture<Void> opened = new CompletableFuture<>();
         thread = new Thread(() -> run(opened), threadName);
@@ -124,6 +126,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
         }
         moveTo(LoopState.STOPPING);
         keepRunning = false;
+        wakeup.signal();
         try {
             thread.join(JOIN_TIMEOUT.plus(drainTimeout()).toMillis());
         } catch (InterruptedException e) {
@@ -133,6 +136,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
             log.warn("{} did not stop within {}; closing its context", threadName, JOIN_TIMEOUT);
         }
         context.close();
+        wakeup.close();
         thread = null;
         moveTo(LoopState.STOPPED);
     }
@@ -156,9 +160,17 @@ public abstract class ZmqLoop implements SmartLifecycle {
         return threadName;
     }
 
-    /** Runs {@code command} on the loop thread at its next iteration (within one poll timeout). */
+    /**
+     * Runs {@code command} on the loop thread as soon as it can, from any thread: a poll waiting
+     * for input is woken for it, so a command from another loop (a new coordinator, a closed
+     * link, a subscription) does not wait out a poll timeout.
+     */
     public void execute(Runnable command) {
         commands.add(command);
+        LoopWakeup signal = wakeup;
+        if (signal != null) {
+            signal.signal();
+        }
     }
 
     /** Creates a socket owned by this loop (linger 0, size limit); call from {@link #open()} only. */
@@ -324,6 +336,7 @@ public abstract class ZmqLoop implements SmartLifecycle {
             poller.close();
         }
         poller = new InputPoller(context);
+        poller.wakeUpOn(wakeup);
         polled.clear();
         handlers.forEach((socket, handler) -> {
             poller.register(socket);
