@@ -30,8 +30,10 @@ import java.util.function.IntConsumer;
 /**
  * A managed ZeroMQ loop: one named thread owns a context's sockets. The thread opens them,
  * polls with a timeout, dispatches readable sockets, runs queued commands and timers, and closes
- * its sockets (linger 0) when it stops; {@link #stop()} flips a flag and wakes the poll, the loop drains what it
- * has in flight (see {@link #onDrainStart()}), {@code stop} joins, then closes the context last. JeroMQ is not interrupt-safe, so the thread is never interrupted.
+ * its sockets (linger 0) when it stops; {@link #stop()} flips a flag and wakes the poll, the loop
+ * drains what it has in flight (see {@link #onDrainStart()}), {@code stop} joins, then closes the
+ * context last. JeroMQ is not interrupt-safe, so the thread is never interrupted: commands and
+ * stops wake it through a pipe its selector watches ({@link LoopWakeup}).
  */
 public abstract class ZmqLoop implements SmartLifecycle {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
