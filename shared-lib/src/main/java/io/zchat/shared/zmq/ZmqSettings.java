@@ -32,6 +32,10 @@ public record ZmqSettings(
                 CurveSettings.off());
     }
 
+    public ZmqSettings withPollTimeout(Duration pollTimeout) {
+        return new ZmqSettings(maxMessageSize, pollTimeout, sendHighWater, handshakeInterval, curve);
+    }
+
     public ZmqSettings withCurve(CurveSettings curve) {
         return new ZmqSettings(maxMessageSize, pollTimeout, sendHighWater, handshakeInterval, curve);
     }

@@ -18,8 +18,7 @@ class ZmqLoopWakeupTest {
         private volatile Thread loopThread;
 
         IdleLoop() {
-            super("idle-loop", new ZmqSettings(ZmqSettings.defaults().maxMessageSize(), Duration.ofSeconds(60),
-                    100_000, Duration.ofSeconds(1), ZmqSettings.defaults().curve()));
+            super("idle-loop", ZmqSettings.defaults().withPollTimeout(Duration.ofSeconds(60)));
         }
 
         @Override

@@ -10,8 +10,6 @@ import io.zchat.shared.clock.PhysicalClock;
 import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.zmq.ZmqSettings;
-import io.zchat.shared.zmq.curve.CurveSettings;
-import org.springframework.util.unit.DataSize;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -333,8 +331,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Socket settings of the clients this class makes: short polls, no CURVE. */
     public static ZmqSettings zmq() {
-        return new ZmqSettings(DataSize.ofMegabytes(1), Duration.ofMillis(10), 100_000, Duration.ofSeconds(1),
-                CurveSettings.off());
+        return ZmqSettings.defaults().withPollTimeout(Duration.ofMillis(10));
     }
 
     private static String tcp(int port) {
