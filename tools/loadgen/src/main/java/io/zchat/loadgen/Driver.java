@@ -4,7 +4,6 @@ import io.zchat.shared.wire.Status;
 import io.zchat.shared.wire.WireCodec;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.shared.zmq.InputPoller;
-import io.zchat.shared.zmq.Multipart;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -77,6 +76,7 @@ final class Driver implements Runnable {
             for (int i = 0; i < connections; i++) {
                 ZMQ.Socket socket = properties.zmq().configure(context.createSocket(SocketType.DEALER));
                 socket.setLinger(0);
+                ArrivalStamps.stamp(socket);
                 socket.connect(properties.broker());
                 sockets.add(socket);
                 outstanding.add(new HashMap<>());
@@ -125,10 +125,10 @@ final class Driver implements Runnable {
      * Takes replies until {@code untilNanos}. Saturation, and an open loop with a millisecond or
      * more to its next due request, poll (ZeroMQ polls in whole milliseconds) and so wake on a
      * reply. Closer to a due time, the worker sleeps until it and then takes every reply waiting:
-     * a reply is then seen at most one request interval of this worker late (its latency
-     * overstated by that much, 400 us per worker at 5,000/s over 2 workers), but the worker wakes
-     * once per request instead of polling in a loop, which took half a core from the system
-     * under test on this 2-core machine.
+     * it wakes once per request instead of polling in a loop, which took half a core from the
+     * system under test on this 2-core machine. A reply is then read up to one request interval
+     * of this worker late (400 us at 5,000/s over 2 workers); its latency still ends when it
+     * arrived (see {@link ArrivalStamps}).
      */
     private void awaitRepliesUntil(long untilNanos, List<ZMQ.Socket> sockets, InputPoller poller) {
         long waitNanos = untilNanos - System.nanoTime();
@@ -176,11 +176,11 @@ final class Driver implements Runnable {
         }
     }
 
-    /** Takes every reply waiting on one connection, without blocking. */
+    /** Takes every reply waiting on one connection, without blocking; latency counts to when each arrived. */
     private void receive(ZMQ.Socket socket, int connection) {
-        List<byte[]> frames;
-        while ((frames = Multipart.receive(socket)) != null) {
-            answered(connection, frames, System.nanoTime());
+        ArrivalStamps.Received reply;
+        while ((reply = ArrivalStamps.receive(socket)) != null) {
+            answered(connection, reply.frames(), reply.arrivedNanos());
         }
     }
 
