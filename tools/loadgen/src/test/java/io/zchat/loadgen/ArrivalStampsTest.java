@@ -13,16 +13,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArrivalStampsTest {
     private static final long READ_LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
+    /** Two sockets over loopback TCP; {@code stamped} sets {@link ArrivalStamps} on the connecting one. */
+    private record Pair(ZMQ.Socket bound, ZMQ.Socket connected) {
+        static Pair of(ZContext context, SocketType bound, SocketType connected, boolean stamped) {
+            ZMQ.Socket server = context.createSocket(bound);
+            server.setLinger(0);
+            int port = server.bindToRandomPort("tcp://127.0.0.1");
+            ZMQ.Socket client = context.createSocket(connected);
+            client.setLinger(0);
+            if (stamped) {
+                ArrivalStamps.stamp(client);
+            }
+            client.connect("tcp://127.0.0.1:" + port);
+            return new Pair(server, client);
+        }
+    }
+
+    private static void awaitReadable(ZContext context, ZMQ.Socket socket) {
+        ZMQ.Poller poller = context.createPoller(1);
+        poller.register(socket, ZMQ.Poller.POLLIN);
+        assertThat(poller.poll(5_000)).isEqualTo(1);
+    }
+
     @Test
     void aReplyReadLateKeepsWhenItArrived() throws InterruptedException {
         try (ZContext context = new ZContext(1)) {
-            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
-            router.setLinger(0);
-            int port = router.bindToRandomPort("tcp://127.0.0.1");
-            ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
-            dealer.setLinger(0);
-            ArrivalStamps.stamp(dealer);
-            dealer.connect("tcp://127.0.0.1:" + port);
+            Pair pair = Pair.of(context, SocketType.ROUTER, SocketType.DEALER, true);
+            ZMQ.Socket router = pair.bound();
+            ZMQ.Socket dealer = pair.connected();
 
             long sent = System.nanoTime();
             dealer.sendMore(new byte[] {7});
@@ -35,9 +53,7 @@ class ArrivalStampsTest {
             router.send("pong");
 
             // the reply is decoded by the I/O thread long before the worker reads it
-            ZMQ.Poller poller = context.createPoller(1);
-            poller.register(dealer, ZMQ.Poller.POLLIN);
-            assertThat(poller.poll(5_000)).isEqualTo(1);
+            awaitReadable(context, dealer);
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(READ_LATE_NANOS));
             long read = System.nanoTime();
             ArrivalStamps.Received reply = ArrivalStamps.receive(dealer);
@@ -55,19 +71,12 @@ class ArrivalStampsTest {
     @Test
     void framesOfASocketNotStampedCountAsArrivedWhenRead() {
         try (ZContext context = new ZContext(1)) {
-            ZMQ.Socket pull = context.createSocket(SocketType.PULL);
-            pull.setLinger(0);
-            int port = pull.bindToRandomPort("tcp://127.0.0.1");
-            ZMQ.Socket push = context.createSocket(SocketType.PUSH);
-            push.setLinger(0);
-            push.connect("tcp://127.0.0.1:" + port);
-            push.send("x");
-            ZMQ.Poller poller = context.createPoller(1);
-            poller.register(pull, ZMQ.Poller.POLLIN);
-            assertThat(poller.poll(5_000)).isEqualTo(1);
+            Pair pair = Pair.of(context, SocketType.PULL, SocketType.PUSH, false);
+            pair.connected().send("x");
+            awaitReadable(context, pair.bound());
 
             long before = System.nanoTime();
-            ArrivalStamps.Received received = ArrivalStamps.receive(pull);
+            ArrivalStamps.Received received = ArrivalStamps.receive(pair.bound());
 
             assertThat(received.frames()).hasSize(1);
             assertThat(received.arrivedNanos()).isBetween(before, System.nanoTime());
