@@ -40,8 +40,8 @@ final class ArrivalStamps implements MsgAllocator {
 
     /**
      * The next whole message waiting on {@code socket}, or null when none is (never blocks for a
-     * first frame). A frame not stamped (its socket was not set up by {@link #stamp}) counts as
-     * arrived now.
+     * first frame). A frame not stamped counts as arrived now: its socket was not set up by
+     * {@link #stamp}, or runs CURVE, whose mechanism builds each decrypted frame itself.
      */
     static Received receive(ZMQ.Socket socket) {
         SocketBase base = socket.base();
