@@ -1,5 +1,6 @@
 package io.zchat.loadgen;
 
+import io.zchat.shared.zmq.InputPoller;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -30,9 +31,10 @@ class ArrivalStampsTest {
     }
 
     private static void awaitReadable(ZContext context, ZMQ.Socket socket) {
-        ZMQ.Poller poller = context.createPoller(1);
-        poller.register(socket, ZMQ.Poller.POLLIN);
-        assertThat(poller.poll(5_000)).isEqualTo(1);
+        try (InputPoller poller = new InputPoller(context)) {
+            poller.register(socket);
+            assertThat(poller.poll(5_000)).isEqualTo(1);
+        }
     }
 
     @Test
