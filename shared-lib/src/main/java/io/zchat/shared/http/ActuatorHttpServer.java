@@ -17,7 +17,7 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Serves Actuator's web endpoints (health, info, prometheus, and the rest under the "ops" profile)
  * on the JDK's own HTTP server instead of Tomcat and Spring MVC: a role then loads some 1,600
- * classes fewer and stays about 20 MB smaller under load, scraped once a second (docs/benchmarks.md), which is what lets a
+ * classes fewer and stays about 20 MB smaller under load, scraped once a second (docs/benchmarks-history.md), which is what lets a
  * server run the C2 compiler within its memory bound.
  *
  * <p>The JDK's server reads a request on the thread that will answer it, so a client that connects

@@ -15,7 +15,7 @@ import java.util.OptionalDouble;
  * histogram of how long entries took to reach it, and the lag gauges. A run reads them only as
  * its measured part starts and after it ends, and asks for these metrics alone: a full scrape
  * costs a server milliseconds of CPU, and reading every server each second during the run added
- * 5-10 ms to the request latency p99 it measured at 5,000/s (docs/benchmarks.md).
+ * 5-10 ms to the request latency p99 it measured at 5,000/s (docs/benchmarks-history.md).
  */
 final class LagReader {
     private static final String LAG_MS = "chat_replication_lag_milliseconds";
