@@ -11,7 +11,7 @@ import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.Stamp;
 import io.zchat.shared.wire.WireFormatException;
 import io.zchat.system.support.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 class ChatFlowIT {
     /** One server alone: a write is durable once it is on this server. */
     private static final String SINGLE = "--chat.replication.min-acks=1";
+    @AutoClose
     private static LocalCluster cluster;
     private static ChatClient client;
 
@@ -42,13 +43,6 @@ class ChatFlowIT {
         cluster = new LocalCluster("chat-flow").startInfrastructure();
         cluster.startServer("server-1", SINGLE);
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import io.zchat.shared.zmq.ZmqSettings;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerHealth;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,23 +51,17 @@ import static org.awaitility.Awaitility.await;
 class ClusterIT {
     private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
     private static final String[] SKEWED = {"--chat.clock.max-skew=1s", "--chat.clock.sync-interval=1s"};
+    @AutoClose
     private static LocalCluster cluster;
     private static final WireCodec CODEC = new WireCodec();
     private static final Clocks CLOCKS = new Clocks(new LamportClock(), PhysicalClock.system());
+    @AutoClose
     private static final ZContext CONTEXT = new ZContext();
 
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("cluster").startInfrastructure();
         cluster.startServers(NAMES, SKEWED);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-        CONTEXT.close();
     }
 
     @Test

@@ -17,7 +17,7 @@ import io.zchat.shared.zmq.curve.CurveSettings;
 import io.zchat.system.support.FreePorts;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,6 +54,7 @@ class CurveIT {
     /** One try of 2 s: an admitted client is answered in milliseconds. */
     private static final ClientSettings ONE_TRY = new ClientSettings(Duration.ofSeconds(2), 0);
 
+    @AutoClose
     private static LocalCluster cluster;
     private static ChatClient ana;
     private static final List<Publication> toAna = new CopyOnWriteArrayList<>();
@@ -70,13 +71,6 @@ class CurveIT {
         cluster.startServers(List.of("server-1", "server-2", "server-3"));
         ana = cluster.client(PATIENT, keys(ANA));
         anaSubscriber = cluster.subscriber("sub-ana", keys(ANA), toAna::add);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

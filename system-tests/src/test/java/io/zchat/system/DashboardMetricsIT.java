@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zchat.shared.client.ChatClient;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +35,7 @@ class DashboardMetricsIT {
     static final Path DASHBOARD = NodeProcess.root().resolve("deploy/grafana/dashboards/zchat.json");
     private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
     private static final ObjectMapper JSON = new ObjectMapper();
+    @AutoClose
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -54,13 +55,6 @@ class DashboardMetricsIT {
             client.channels();
             client.users();
             client.channelHistory("dashboards", 10, null);
-        }
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

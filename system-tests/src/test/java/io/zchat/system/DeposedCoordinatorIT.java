@@ -6,7 +6,7 @@ import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerFiles;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +34,7 @@ class DeposedCoordinatorIT {
     private static final List<String> NAMES = List.of("server-1", "server-2", "server-3");
     private static final Pattern DROPPED = Pattern.compile("dropped (\\d+) entries after seq");
     private static final int WRITERS = 24;
+    @AutoClose
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -42,13 +43,6 @@ class DeposedCoordinatorIT {
         cluster.startServers(NAMES);
         try (ChatClient client = cluster.client()) {
             assertThat(client.login("writer").ok()).isTrue();
-        }
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

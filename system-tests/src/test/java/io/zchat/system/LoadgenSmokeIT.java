@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LoadgenSmokeIT {
+    @AutoClose
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -31,13 +32,6 @@ class LoadgenSmokeIT {
         // a small bound on waiting writes: the open-loop run stays far below it, the saturation run above
         cluster.startServer("server-1", "--chat.replication.min-acks=1", "--chat.log-messages=false",
                 "--chat.storage.max-waiting-writes=16");
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

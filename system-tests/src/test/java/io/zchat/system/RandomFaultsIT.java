@@ -5,7 +5,7 @@ import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,6 +46,7 @@ class RandomFaultsIT {
     /** Log lines no correct run prints: a committed entry about to be cut, an entry that is not its write. */
     private static final List<String> SAFETY_ERRORS = List.of("known committed: refused", "here is not write");
     private static final Duration RECOVERY = Duration.ofSeconds(45);
+    @AutoClose
     private static LocalCluster cluster;
 
     private enum Fault { KILL, STOP, STALL }
@@ -55,13 +56,6 @@ class RandomFaultsIT {
         cluster = new LocalCluster("faults").startInfrastructure();
         cluster.startServers(NAMES);
         WriteLoad.login(cluster, WRITERS);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

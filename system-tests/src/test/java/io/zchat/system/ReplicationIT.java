@@ -5,7 +5,7 @@ import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,6 +41,7 @@ class ReplicationIT {
      * answers filled up to the fetch byte budget, which must still fit the message size limit.
      */
     private static final String PADDING = " " + "p".repeat(400);
+    @AutoClose
     private static LocalCluster cluster;
     private static String killed;
     private static final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -50,13 +51,6 @@ class ReplicationIT {
         cluster = new LocalCluster("replication").startInfrastructure();
         cluster.startServers(NAMES);
         WriteLoad.login(cluster, WRITERS);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.zchat.system;
 
 import io.zchat.shared.client.ChatClient;
 import io.zchat.system.support.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** With two servers behind the broker, requests are spread across both. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SpreadingIT {
+    @AutoClose
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -24,13 +25,6 @@ class SpreadingIT {
         cluster.launchServer("server-2");
         cluster.server("server-1").awaitReady();
         cluster.server("server-2").awaitReady();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.zchat.shared.client.RequestFailedException;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.ServerFiles;
 import io.zchat.system.support.NodeProcess;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,6 +45,7 @@ class StorageFaultsIT {
             "registry.json");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> acknowledged = new LinkedHashSet<>();
+    @AutoClose
     private static LocalCluster cluster;
 
     @BeforeAll
@@ -54,13 +55,6 @@ class StorageFaultsIT {
         try (ChatClient client = cluster.client()) {
             assertThat(client.login("ana").ok()).isTrue();
             assertThat(client.login("bob").ok()).isTrue();
-        }
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -3,7 +3,7 @@ package io.zchat.system;
 import io.zchat.shared.client.ChatClient;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class TerminalClientIT {
     private static final Duration SHOWN_WITHIN = Duration.ofSeconds(15);
+    @AutoClose
     private static LocalCluster cluster;
     private static NodeProcess terminal;
     private static ChatClient bob;
@@ -36,13 +37,6 @@ class TerminalClientIT {
         terminal = cluster.startClient("terminal-alice");
         bob = cluster.client();
         assertThat(bob.login("bob").ok()).isTrue();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
