@@ -7,9 +7,11 @@ import io.zchat.shared.log.MessageLog;
 import io.zchat.shared.wire.WireCodec;
 import org.HdrHistogram.Histogram;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Subscribers (the client library's, exact topics) to every load channel on the proxy: how long a
@@ -21,6 +23,8 @@ final class DeliveryProbe {
 
     private final List<ChatSubscriber> subscribers = new ArrayList<>();
     private final List<Histogram> latencies = new ArrayList<>();
+    /** Deliveries of posts due in the measured window, over every subscriber, as they arrive. */
+    private final LongAdder received = new LongAdder();
     private final RunClock clock;
 
     DeliveryProbe(LoadProperties properties, WireCodec codec, Clocks clocks, RunClock clock) {
@@ -41,6 +45,18 @@ final class DeliveryProbe {
         subscribers.forEach(ChatSubscriber::start);
     }
 
+    /**
+     * Waits (bounded by {@code within}) until {@code expected} deliveries of measured posts have
+     * arrived: a post's publication can leave its server just after the reply to its publisher,
+     * so stopping at the last reply would count the last few as never delivered.
+     */
+    void awaitDeliveries(long expected, Duration within) throws InterruptedException {
+        long until = System.nanoTime() + within.toNanos();
+        while (received.sum() < expected && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+    }
+
     void stop() {
         subscribers.forEach(ChatSubscriber::stop);
     }
@@ -57,6 +73,7 @@ final class DeliveryProbe {
         long sent = Workload.sentNanos(post.envelope().data().path("message").asText(null));
         if (sent > 0 && clock.measured(sent)) {
             latency.recordValue(Math.max(1, Math.min(MAX_MICROS, (now - sent) / 1000)));
+            received.increment();
         }
     }
 }

@@ -77,10 +77,14 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         for (Thread thread : threads) {
             thread.join();
         }
+        Recorder total = new Recorder();
+        drivers.forEach(driver -> total.add(driver.recorder()));
+        long deliveriesExpected = total.acknowledged(Kind.PUBLISH) * properties.subscribers();
+        delivery.awaitDeliveries(deliveriesExpected, properties.timeout());
         delivery.stop();
         LagReport lagReport = LagReport.of(lagBefore, lag.read());
 
-        Report report = report(drivers, delivery, lagReport, clock);
+        Report report = report(drivers, total, deliveriesExpected, delivery, lagReport, clock);
         System.out.print(report.table());
         ObjectMapper json = WireCodec.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
         Files.writeString(properties.output(), json.writeValueAsString(report));
@@ -111,13 +115,9 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         LOG.info("{} users and {} channels ready", properties.users(), properties.channels());
     }
 
-    private Report report(List<Driver> drivers, DeliveryProbe delivery, LagReport lag, RunClock clock) {
-        Recorder total = new Recorder();
-        long unsent = 0;
-        for (Driver driver : drivers) {
-            total.add(driver.recorder());
-            unsent += driver.unsent();
-        }
+    private Report report(List<Driver> drivers, Recorder total, long deliveriesExpected, DeliveryProbe delivery,
+                          LagReport lag, RunClock clock) {
+        long unsent = drivers.stream().mapToLong(Driver::unsent).sum();
         Map<String, Map<String, Object>> kinds = new LinkedHashMap<>();
         for (Kind kind : Kind.values()) {
             if (total.acknowledged(kind) + total.errors(kind) + total.timeouts(kind) == 0) {
@@ -144,7 +144,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         double seconds = clock.measuredSeconds();
         double acked = total.latency().getTotalCount();
         return new Report(setup, seconds, acked / seconds, Report.percentiles(total.latency(), 1000), kinds, unsent,
-                Report.percentiles(delivery.latency(), 1000), lag);
+                Report.percentiles(delivery.latency(), 1000), deliveriesExpected, lag);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

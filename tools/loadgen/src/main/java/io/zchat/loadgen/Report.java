@@ -15,11 +15,13 @@ import java.util.Map;
  * @param kinds      per kind: acknowledged, errors, timeouts and latency percentiles
  * @param unsent     open loop: requests due but not sent (a connection's backlog was full)
  * @param deliveryMs publish due → subscriber received, percentiles (ms), and how many arrived
+ * @param deliveriesExpected acknowledged publishes times subscribers: what "arrived" should reach
+ *                   (a post that timed out may still be stored and delivered, so it can exceed this)
  * @param lag        replication lag over the window (the worst follower's) and read after it
  */
 public record Report(Map<String, Object> setup, double seconds, double perSecond, Map<String, Double> latencyMs,
                      Map<String, Map<String, Object>> kinds, long unsent, Map<String, Double> deliveryMs,
-                     LagReport lag) {
+                     long deliveriesExpected, LagReport lag) {
 
     /**
      * Count, p50, p90, p99, p99.9 and max of a histogram, each value divided by {@code perUnit}
@@ -57,8 +59,8 @@ public record Report(Map<String, Object> setup, double seconds, double perSecond
         if (unsent > 0) {
             out.append("unsent (backlog full): ").append(unsent).append('\n');
         }
-        out.append(String.format("delivery publish -> subscriber: %s (%.0f received)%n", columns(deliveryMs),
-                deliveryMs.getOrDefault("count", 0.0)));
+        out.append(String.format("delivery publish -> subscriber: %s (%.0f received, %d expected)%n",
+                columns(deliveryMs), deliveryMs.getOrDefault("count", 0.0), deliveriesExpected));
         out.append(lag.line());
         return out.toString();
     }
