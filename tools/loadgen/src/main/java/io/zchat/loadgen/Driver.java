@@ -41,14 +41,22 @@ final class Driver implements Runnable {
     private final ZContext context;
     private final int connections;
     private final double intervalNanos;
+    private final long firstDue;
     private final Recorder recorder = new Recorder();
     private final List<Map<Long, Pending>> outstanding = new ArrayList<>();
     private long unsent;
     private long correlation;
+    /** Open loop: when the next request is due, and the connection whose turn it is. */
+    private long nextDue;
+    private int turn;
 
-    /** @param context shared by every worker: one I/O thread for all connections wakes less often than one each */
+    /**
+     * @param context shared by every worker: one I/O thread for all connections wakes less often than one each
+     * @param worker  this worker's number: in an open loop the workers' schedules interleave, so that
+     *                requests fall due one at a time at the whole rate, not one per worker at once
+     */
     Driver(LoadProperties properties, WireCodec codec, Workload workload, RunClock clock, ZContext context,
-           int connections) {
+           int connections, int worker) {
         this.context = context;
         this.properties = properties;
         this.codec = codec;
@@ -57,6 +65,12 @@ final class Driver implements Runnable {
         this.connections = connections;
         this.intervalNanos = properties.openLoop()
                 ? 1e9 * properties.workers() / properties.rate() : 0;
+        this.firstDue = firstDue(clock.start(), intervalNanos, worker, properties.workers());
+    }
+
+    /** Worker {@code worker}'s first due time: the workers' schedules interleave evenly. */
+    static long firstDue(long start, double intervalNanos, int worker, int workers) {
+        return start + (long) (intervalNanos * worker / workers);
     }
 
     Recorder recorder() {
@@ -91,21 +105,12 @@ final class Driver implements Runnable {
     }
 
     private void drive(List<ZMQ.Socket> sockets, InputPoller poller) {
-        long nextDue = clock.start();
+        nextDue = firstDue;
         long nextScan = clock.start() + EXPIRY_SCAN_NANOS;
-        int turn = 0;
         long now;
         while ((now = System.nanoTime()) < clock.sendUntil()) {
             if (properties.openLoop()) {
-                while (nextDue <= now) {
-                    int c = turn++ % connections;
-                    if (outstanding.get(c).size() < OPEN_LOOP_BACKLOG) {
-                        send(sockets.get(c), c, nextDue);
-                    } else if (clock.measured(nextDue)) {
-                        unsent++;
-                    }
-                    nextDue += (long) intervalNanos;
-                }
+                sendDueUpTo(now, sockets);
             } else {
                 for (int c = 0; c < connections; c++) {
                     while (outstanding.get(c).size() < properties.inFlight()) {
@@ -118,6 +123,23 @@ final class Driver implements Runnable {
                 expire(now);
                 nextScan = now + EXPIRY_SCAN_NANOS;
             }
+        }
+        if (properties.openLoop()) {
+            // requests that fell due while this worker waited past the end: late, but they count
+            sendDueUpTo(clock.sendUntil() - 1, sockets);
+        }
+    }
+
+    /** Sends, in turn over the connections, every open-loop request due by {@code nanos}. */
+    private void sendDueUpTo(long nanos, List<ZMQ.Socket> sockets) {
+        while (nextDue <= nanos) {
+            int c = turn++ % connections;
+            if (outstanding.get(c).size() < OPEN_LOOP_BACKLOG) {
+                send(sockets.get(c), c, nextDue);
+            } else if (clock.measured(nextDue)) {
+                unsent++;
+            }
+            nextDue += (long) intervalNanos;
         }
     }
 

@@ -12,10 +12,11 @@ import java.util.OptionalDouble;
 
 /**
  * Reads the servers' replication figures from their Prometheus endpoints: each follower's
- * histogram of how long entries took to reach it, and the lag gauges. A run reads them only as
- * its measured part starts and after it ends, and asks for these metrics alone: a full scrape
- * costs a server milliseconds of CPU, and reading every server each second during the run added
- * 5-10 ms to the request latency p99 it measured at 5,000/s (docs/benchmarks-history.md).
+ * histogram of how long entries took to reach it, and the lag gauges. A run reads them only 3 s
+ * before its measured part starts ({@link RunClock#lagReadAt()}) and after it ends, and asks for
+ * these metrics alone: a full scrape costs a server milliseconds of CPU, and reading every server
+ * each second during the run added 5-10 ms to the request latency p99 it measured at 5,000/s
+ * (docs/benchmarks-history.md).
  */
 final class LagReader {
     private static final String LAG_MS = "chat_replication_lag_milliseconds";

@@ -61,7 +61,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
                     + (w < properties.connections() % properties.workers() ? 1 : 0);
             Workload workload = new Workload(properties, codec, clocks, 31L * w + 7,
                     "lg-" + ProcessHandle.current().pid() + "-" + w + "-");
-            Driver driver = new Driver(properties, codec, workload, clock, context, share);
+            Driver driver = new Driver(properties, codec, workload, clock, context, share, w);
             drivers.add(driver);
             threads.add(new Thread(driver, "loadgen-" + w));
         }
@@ -72,7 +72,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         lag.read();
         delivery.start();
         threads.forEach(Thread::start);
-        sleepUntil(clock.measureFrom());
+        sleepUntil(clock.lagReadAt());
         List<LagReader.Reading> lagBefore = lag.read();
         for (Thread thread : threads) {
             thread.join();

@@ -72,6 +72,14 @@ class WorkloadTest {
     }
 
     @Test
+    void lagIsFirstReadBeforeTheWindowSoThatTheReadingSettles() {
+        long second = 1_000_000_000L;
+        assertThat(new RunClock(0, 60 * second, 90 * second).lagReadAt()).isEqualTo(57 * second);
+        assertThat(new RunClock(0, 2 * second, 12 * second).lagReadAt()).isEqualTo(second);
+        assertThat(new RunClock(0, 0, 10 * second).lagReadAt()).isZero();
+    }
+
+    @Test
     void theWorstServersLagIsReadFromPrometheusText() {
         String text = """
                 # HELP chat_replication_lag_milliseconds lag
