@@ -41,7 +41,6 @@ final class Driver implements Runnable {
     private final ZContext context;
     private final int connections;
     private final double intervalNanos;
-    private final long firstDue;
     private final Recorder recorder = new Recorder();
     private final List<Map<Long, Pending>> outstanding = new ArrayList<>();
     private long unsent;
@@ -65,7 +64,7 @@ final class Driver implements Runnable {
         this.connections = connections;
         this.intervalNanos = properties.openLoop()
                 ? 1e9 * properties.workers() / properties.rate() : 0;
-        this.firstDue = firstDue(clock.start(), intervalNanos, worker, properties.workers());
+        this.nextDue = firstDue(clock.start(), intervalNanos, worker, properties.workers());
     }
 
     /** Worker {@code worker}'s first due time: the workers' schedules interleave evenly. */
@@ -105,7 +104,6 @@ final class Driver implements Runnable {
     }
 
     private void drive(List<ZMQ.Socket> sockets, InputPoller poller) {
-        nextDue = firstDue;
         long nextScan = clock.start() + EXPIRY_SCAN_NANOS;
         long now;
         while ((now = System.nanoTime()) < clock.sendUntil()) {

@@ -6,8 +6,9 @@ import java.util.function.Function;
 
 /**
  * Replication lag over the measured part of a run (and the last 3 s of the warm-up), from the
- * servers' histograms read before it began and after it ended: the figures of the follower whose p99 was worst. Percentiles and max are the
- * upper bounds of their buckets ("at most"), in milliseconds.
+ * servers' histograms read before it began and after it ended: the figures of the follower whose
+ * p99 was worst. Percentiles and max are the upper bounds of their buckets ("at most"), in
+ * milliseconds.
  *
  * @param serversRead servers whose histogram was found (the coordinator's stays empty)
  * @param worstServer the endpoint of the server reported, or null when none observed anything
