@@ -89,7 +89,7 @@ final class ClientRequests {
             id = view.self() + ":" + (++forwardCounter) + ":" + started;
         }
         PendingWrite write = new PendingWrite(route.envelope(), outcome.service(), outcome.write(), outcome.body(),
-                outcome.request(), id, started);
+                outcome.request().data(), id, started);
         if (replica.role == Role.LEADER) {
             coordinator.orderLocal(write);
         } else {

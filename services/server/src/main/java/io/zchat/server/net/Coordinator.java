@@ -14,6 +14,7 @@ import io.zchat.server.replication.ReplicaMessages;
 import io.zchat.server.replication.Sequencer;
 import io.zchat.server.state.ChatState;
 import io.zchat.shared.clock.Clocks;
+import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.WireCodec;
@@ -50,11 +51,10 @@ final class Coordinator {
     private final FetchBudget fetchBudget;
     private final Consumer<Runnable> afterFlush;
     private final Runnable deposed;
-    /** Answers to forwarded writes, per follower, sent together at the end of the group. */
+    /** Results for forwarded writes, per follower, sent together at the end of the group. */
     private final ForwardAnswers forwardAnswers = new ForwardAnswers();
+    /** Writes ordered here, per seq, until it commits: this server's clients' and forwarded ones. */
     private final TreeMap<Long, List<Object>> awaitingCommit = new TreeMap<>();
-    /** Forwarded writes of new entries, answered once this server's copy is durable (see {@link #answerOwnCopies}). */
-    private final TreeMap<Long, List<RemoteWrite>> awaitingOwnCopy = new TreeMap<>();
     /** How long a held fetch waits, once the commit point has moved, before it is answered with it. */
     static final long COMMIT_NOTICE_MS = 20;
     private final HeldFetches heldFetches = new HeldFetches(COMMIT_NOTICE_MS);
@@ -92,8 +92,11 @@ final class Coordinator {
         this.deposed = deposed;
     }
 
-    /** A write another server forwarded, answered once committed (or its new entry is durable here). */
-    private record RemoteWrite(List<byte[]> route, String fid, boolean created) {
+    /**
+     * A write another server forwarded: its client is answered from here once committed, and the
+     * forwarding server, at {@code peer}, is told that this server is done with it.
+     */
+    private record RemoteWrite(List<byte[]> peer, PendingWrite write) {
     }
 
     /**
@@ -165,21 +168,6 @@ final class Coordinator {
     /** This server's own copy counts once it is durable. */
     void countOwnCopy() {
         advanceCommit(tracker.durable(view.self(), log.durableSeq()));
-        answerOwnCopies();
-    }
-
-    /**
-     * Answers the forwarded writes whose new entry is now durable here. The follower that forwarded
-     * one answers its client once its own copy of the entry is durable too: two copies, enough
-     * where {@code min-acks} is at most 2, and a round trip sooner than waiting for this server to
-     * hear of the commit from a fetch and tell it. An entry at that seq in another term, on a
-     * follower whose log has yet to be cut back, is not a copy (the follower checks the term).
-     */
-    private void answerOwnCopies() {
-        Map<Long, List<RemoteWrite>> due = awaitingOwnCopy.headMap(log.durableSeq(), true);
-        due.forEach((seq, writes) -> writes.forEach(remote -> forwardAnswers.add(remote.route(),
-                ReplicaMessages.Result.durableOnCoordinator(remote.fid(), seq, leadingTerm))));
-        due.clear();
     }
 
     /** No more forwards are taken: followers send them again, to whoever coordinates next. */
@@ -189,27 +177,53 @@ final class Coordinator {
 
     // ---- ordering -----------------------------------------------------------------------------
 
+    /** Orders one of this server's clients' writes (or one it took back from its forwards), answered at the commit. */
     void orderLocal(PendingWrite write) {
         if (!stillLeading()) {
             pending.forward(write);
             return;
         }
+        if (order(write)) {
+            awaitCommit(write.seq, write);
+        }
+    }
+
+    /**
+     * Orders a write; true when its client is to be answered at the commit of {@code write.seq}.
+     * A refusal is answered at once. A write that may have been answered already (sent before, and
+     * no result came) is answered only where it makes a new entry: one answered before is in the
+     * log, and its client's retry is answered as before.
+     */
+    private boolean order(PendingWrite write) {
         Sequencer.Decision decision = order(write.write, write.body, write.id);
+        if (write.maybeAnswered && decision.entry() == null) {
+            LOG.debug("write {} may have been answered by an earlier coordinator: left to its client's retry", write.id);
+            return false;
+        }
         if (decision.refusal() != null) {
             outbox.answerClient(write.route, write.service, decision.refusal(), write.receivedNanos);
-            return;
+            return false;
         }
         write.reply = WriteErrors.success(write.write);
-        if (decision.entry() != null) {
-            write.seq = decision.entry().seq();
-            write.publish = decision.entry();
+        write.seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
+        write.publish = decision.entry();
+        return true;
+    }
+
+    private void awaitCommit(long seq, Object waiting) {
+        if (seq <= replica.commit) {
+            answerCommitted(waiting);
         } else {
-            write.seq = decision.existingSeq();
+            awaitingCommit.computeIfAbsent(seq, s -> new ArrayList<>()).add(waiting);
         }
-        if (write.seq <= replica.commit) {
-            pending.answer(write);
-        } else {
-            awaitingCommit.computeIfAbsent(write.seq, s -> new ArrayList<>()).add(write);
+    }
+
+    private void answerCommitted(Object waiting) {
+        if (waiting instanceof PendingWrite own) {
+            pending.answer(own);
+        } else if (waiting instanceof RemoteWrite remote) {
+            pending.answer(remote.write());
+            forwardAnswers.add(remote.peer(), ReplicaMessages.Result.done(remote.write().id));
         }
     }
 
@@ -244,37 +258,44 @@ final class Coordinator {
         }
     }
 
-    private void orderForwarded(List<byte[]> route, ReplicaMessages.Write write) {
-        Service service = Service.of(write.service()).filter(Service::isWrite).orElse(null);
+    /**
+     * Orders a forwarded write as if this server's client had sent it (the broker routes the answer
+     * by the client's envelope, whichever server sends it): its client is answered from here, at the
+     * commit or at once with an error, and the forwarding server is told when this server is done.
+     */
+    private void orderForwarded(List<byte[]> peer, ReplicaMessages.Write forwarded) {
+        long received = System.nanoTime();
+        List<byte[]> client = forwarded.route() == null ? List.of() : forwarded.route();
+        Service service = Service.of(forwarded.service()).filter(Service::isWrite).orElse(null);
+        Requests.Write body = null;
+        String problem;
         if (service == null) {
-            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), "'" + write.service() + "' is not a write"));
-            return;
-        }
-        Requests.Write body;
-        try {
-            body = (Requests.Write) codec.bodyOf(write.request(), Sequencer.requestType(service), write.service());
-        } catch (WireFormatException e) {
-            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), e.getMessage()));
-            return;
-        }
-        Sequencer.Decision decision = order(service, body, write.fid());
-        if (decision.refusal() != null) {
-            forwardAnswers.add(route, ReplicaMessages.Result.error(write.fid(), decision.problem()));
-            return;
-        }
-        long seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
-        RemoteWrite remote = new RemoteWrite(route, write.fid(), decision.entry() != null);
-        if (decision.entry() != null && properties.replication().minAcks() <= 2) {
-            awaitingOwnCopy.computeIfAbsent(seq, s -> new ArrayList<>()).add(remote);
-        } else if (seq <= replica.commit) {
-            answerRemote(remote, seq);
+            problem = "'" + forwarded.service() + "' is not a write";
         } else {
-            awaitingCommit.computeIfAbsent(seq, s -> new ArrayList<>()).add(remote);
+            try {
+                body = (Requests.Write) codec.bodyOf(forwarded.request(), Sequencer.requestType(service),
+                        forwarded.service());
+                problem = null;
+            } catch (WireFormatException e) {
+                problem = e.getMessage();
+            }
         }
-    }
-
-    private void answerRemote(RemoteWrite remote, long seq) {
-        forwardAnswers.add(remote.route(), ReplicaMessages.Result.committed(remote.fid(), seq, remote.created()));
+        if (problem != null) {
+            if (!forwarded.maybeAnswered()) {
+                outbox.answerClient(client, forwarded.service(), service == null
+                        ? Replies.Status.error(problem) : WriteErrors.reply(service, problem), received);
+            }
+            forwardAnswers.add(peer, ReplicaMessages.Result.done(forwarded.fid()));
+            return;
+        }
+        PendingWrite write = new PendingWrite(client, forwarded.service(), service, body, forwarded.request(),
+                forwarded.fid(), received);
+        write.maybeAnswered = forwarded.maybeAnswered();
+        if (order(write)) {
+            awaitCommit(write.seq, new RemoteWrite(peer, write));
+        } else {
+            forwardAnswers.add(peer, ReplicaMessages.Result.done(forwarded.fid()));
+        }
     }
 
     void sendForwardAnswers() {
@@ -377,21 +398,13 @@ final class Coordinator {
         }
         replica.commit = Math.max(replica.commit, newCommit);
         Map<Long, List<Object>> due = awaitingCommit.headMap(replica.commit, true);
-        for (Map.Entry<Long, List<Object>> e : due.entrySet()) {
-            for (Object waiting : e.getValue()) {
-                if (waiting instanceof PendingWrite p) {
-                    pending.answer(p);
-                } else if (waiting instanceof RemoteWrite r) {
-                    answerRemote(r, e.getKey());
-                }
-            }
-        }
+        due.values().forEach(writes -> writes.forEach(this::answerCommitted));
         due.clear();
     }
 
-    /** A forwarded write left waiting at a step-down goes again, to whoever coordinates next. */
+    /** A forwarded write left waiting at a step-down, not answered here, goes again to whoever coordinates next. */
     private void refuseOnStepDown(RemoteWrite remote) {
-        forwardAnswers.add(remote.route(), ReplicaMessages.Result.refused(remote.fid(), "coordinator changed"));
+        forwardAnswers.add(remote.peer(), ReplicaMessages.Result.refused(remote.write().id, "coordinator changed"));
     }
 
     /** This server's clients' writes ordered here and not committed yet. */
@@ -407,9 +420,9 @@ final class Coordinator {
         return waiting;
     }
 
-    /** Seqs that writes wait on to be committed (or, forwarded ones, to be durable here). */
+    /** Seqs that writes wait on to be committed. */
     int uncommittedSeqs() {
-        return awaitingCommit.size() + awaitingOwnCopy.size();
+        return awaitingCommit.size();
     }
 
     /**
@@ -442,8 +455,6 @@ final class Coordinator {
             }
         }
         awaitingCommit.clear();
-        awaitingOwnCopy.values().forEach(writes -> writes.forEach(this::refuseOnStepDown));
-        awaitingOwnCopy.clear();
         for (HeldFetches.Held held : heldFetches.releaseAll()) {
             outbox.answerPeer(held.route(), ReplicaMessages.FETCH, entries(List.of(), null, "not coordinator"));
         }

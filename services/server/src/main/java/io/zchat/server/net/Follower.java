@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.zchat.server.ServerProperties;
 import io.zchat.server.cluster.ClusterView;
-import io.zchat.server.handler.WriteErrors;
 import io.zchat.server.log.LogEntry;
 import io.zchat.server.log.ReplicationLog;
 import io.zchat.server.log.TermFile;
@@ -24,8 +23,9 @@ import java.util.function.Consumer;
 
 /**
  * The follower's side of the replication, on the server loop's thread: it follows a coordinator,
- * forwards this server's clients' writes to it in batches (and again when their answer is overdue
- * or they were refused), takes its answers, and appends the entries it fetches (cutting a divergent
+ * forwards this server's clients' writes to it in batches, with their clients' envelopes (the
+ * coordinator answers those clients), keeps each until the coordinator is done with it (sending it
+ * again when the result is overdue or it was refused), and appends the entries it fetches (cutting a divergent
  * tail first). A coordinator-to-be that recovers from a peer takes that peer's entries here too.
  */
 final class Follower {
@@ -122,10 +122,13 @@ final class Follower {
         int bytes = 0;
         long resendAt = now + properties.replication().retryAfter().toMillis();
         for (PendingWrite write : writes) {
-            write.resendAt = resendAt;
-            byte[] data = write.request.data();
-            batch.add(new ReplicaMessages.Write(write.id, write.write.wireName(), data));
-            bytes += data.length;
+            write.sent(resendAt);
+            batch.add(new ReplicaMessages.Write(write.id, write.write.wireName(), write.data, write.route,
+                    write.maybeAnswered));
+            bytes += write.data.length;
+            for (byte[] frame : write.route) {
+                bytes += frame.length;
+            }
             if (batch.size() == FORWARD_BATCH || bytes >= FORWARD_BATCH_BYTES) {
                 upstream.send(ReplicaMessages.FORWARD, new ReplicaMessages.Forward(view.self(), termFile.term(), batch));
                 batch = new ArrayList<>();
@@ -138,7 +141,7 @@ final class Follower {
     }
 
     /**
-     * Sends again each forwarded write whose answer is overdue, or that was refused (soon after).
+     * Sends again each forwarded write whose result is overdue, or that was refused (soon after).
      * Per write, not per link: a coordinator that keeps answering fetches may still have lost a
      * forward (sent to it as it took over, or refused while it stopped), which must not wait forever.
      */
@@ -161,6 +164,7 @@ final class Follower {
         sendForwards(pending.forwarded());
     }
 
+    /** The coordinator's results: it is done with a write (it answered its client), or refused it for now. */
     void takeForwarded(ReplicaMessages.Forwarded answer) {
         List<ReplicaMessages.Result> results = answer.results() == null ? List.of() : answer.results();
         for (ReplicaMessages.Result result : results) {
@@ -169,19 +173,9 @@ final class Follower {
                 continue;
             }
             if (result.refused() != null) {
-                write.resendAt = System.currentTimeMillis() + Upstream.RETRY_SOON_MS;
-                continue;
-            }
-            pending.answeredByCoordinator(result.fid());
-            write.reply = result.error() != null
-                    ? WriteErrors.reply(write.write, result.error()) : WriteErrors.success(write.write);
-            write.seq = result.seq();
-            write.created = result.created();
-            write.term = result.term();
-            if (write.seq == 0 || pending.holdsEntryOf(write)) {
-                pending.answer(write);
+                write.refused(System.currentTimeMillis() + Upstream.RETRY_SOON_MS);
             } else {
-                pending.awaitApply(write);
+                pending.doneByCoordinator(result.fid());
             }
         }
     }

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Answers to forwarded writes, gathered per follower connection (its routing envelope) during a
- * group, then sent as one message per follower instead of one per write. Single-threaded.
+ * Results for forwarded writes (answers to the {@code forward} messages), gathered per follower
+ * connection (its routing envelope) during a group, then sent as one message per follower instead
+ * of one per write. Single-threaded.
  */
 final class ForwardAnswers {
     /** Most answers in one message (each is a few dozen bytes). */

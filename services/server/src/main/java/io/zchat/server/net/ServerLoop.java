@@ -323,7 +323,7 @@ public class ServerLoop extends ZmqLoop {
             unregister(upstreamEvents);
             closeSocket(upstreamEvents);
         }, outbox, properties, view, termFile, log, replica);
-        pending = new PendingWrites(outbox, log);
+        pending = new PendingWrites(outbox);
         coordinator = new Coordinator(properties, log, state, termFile, clocks, codec, view, replica, outbox, upstream,
                 pending, fetchBudget, afterFlush::add, deposed);
         storage = new LocalStorage(properties, log, state, views, replica, coordinator, upstream, deposed,
@@ -405,13 +405,12 @@ public class ServerLoop extends ZmqLoop {
         storage.writeViews(System.currentTimeMillis());
         int left = countWaitingWrites();
         super.log.info("stopped: {} write(s) in flight answered, {} left to their clients' retries{}; files flushed",
-                Math.max(0, inFlightAtStop - left), left, left == 0 ? "" : " (" + pending.forwardedCount()
-                        + " forwarded, " + coordinator.uncommittedSeqs() + " seqs uncommitted, "
-                        + pending.seqsNotYetHere() + " seqs not yet here, up to seq " + pending.lastSeqNotYetHere()
-                        + " while the log ends at " + log.lastSeq() + ", durable " + log.durableSeq() + ")");
+                Math.max(0, inFlightAtStop - left), left, left == 0 ? "" : " (" + pending.count()
+                        + " forwarded, " + coordinator.uncommittedSeqs() + " seqs uncommitted while the log ends at "
+                        + log.lastSeq() + ", durable " + log.durableSeq() + ")");
     }
 
-    /** This server's clients' writes not answered yet: forwarded, ordered, or committed but not applied here. */
+    /** This server's clients' writes not answered yet: forwarded (until the coordinator is done with them) or ordered here. */
     private int countWaitingWrites() {
         return pending.count() + coordinator.waitingClientWrites();
     }
@@ -502,11 +501,8 @@ public class ServerLoop extends ZmqLoop {
         }
         if (replica.role == Role.LEADER) {
             coordinator.countOwnCopy();
-        } else if (appended) {
-            pending.releaseApplied(log.durableSeq());
-            if (upstream.isOpen()) {
-                upstream.sendFetch();
-            }
+        } else if (appended && upstream.isOpen()) {
+            upstream.sendFetch();
         }
         List<Runnable> due = new ArrayList<>(afterFlush);
         afterFlush.clear();

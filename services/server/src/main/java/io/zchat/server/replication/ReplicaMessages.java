@@ -13,7 +13,7 @@ public final class ReplicaMessages {
      * last term having begun at {@code lastTermStart}; {@code durable} acks. With {@code recovery}, a coordinator-to-be reads from a follower's log instead.
      */
     public static final String FETCH = "fetch";
-    /** Follower → coordinator: client writes to order, each answered once committed. */
+    /** Follower → coordinator: client writes to order, each answered to its client by the coordinator once committed. */
     public static final String FORWARD = "forward";
     /** Coordinator → its candidates' peers: how far each log goes (used before ordering new writes). */
     public static final String STATUS = "replica_status";
@@ -39,40 +39,35 @@ public final class ReplicaMessages {
     public record Forward(String node, long term, List<Write> writes) {
     }
 
-    /** One forwarded write: {@code fid} is its request id, {@code request} the client's data map as it came (MessagePack). */
-    public record Write(String fid, String service, byte[] request) {
+    /**
+     * One forwarded write: {@code fid} is its request id, {@code request} the client's data map as it
+     * came (MessagePack), {@code route} the client's envelope as the broker delivered it, so that the
+     * coordinator answers the client itself (the broker routes a reply by its envelope, whichever
+     * server sends it). {@code maybeAnswered}: it was sent before and no result came, so a
+     * coordinator may have answered it already; it is then answered only if it makes a new entry
+     * (a write answered before is in the log), and otherwise left to the client's retry, so that no
+     * client ever gets two answers to one request.
+     */
+    public record Write(String fid, String service, byte[] request, List<byte[]> route, boolean maybeAnswered) {
     }
 
-    /** The coordinator's answers to forwarded writes, as many as it has for that follower at once. */
+    /** The coordinator's results for forwarded writes, as many as it has for that follower at once. */
     public record Forwarded(List<Result> results) {
     }
 
     /**
-     * The answer to one forwarded write: its {@code seq}, and {@code created} when this forward made
-     * the entry (the forwarding server then publishes it); or {@code error} (the client's error text:
-     * the write breaks a rule or cannot be read); or {@code refused} when the answering server is not
-     * (or no longer) coordinator, so the write goes again to whoever is.
-     * <p>
-     * {@code term} 0: sent once the entry is committed. Otherwise sent once the entry is durable on
-     * the coordinator, which made it in {@code term}: where two copies are enough ({@code min-acks}
-     * at most 2) the follower's own durable copy of that entry (same seq, same term) is the second,
-     * so it answers its client then, without another round trip for the commit.
+     * What became of one forwarded write: {@code refused} null when the coordinator is done with it
+     * (it answered the client: at the commit, or at once with an error; or it found it answered
+     * before); otherwise why it did not take it (not, or no longer, coordinator; or it stepped down
+     * before the commit, without answering), and the write goes again to whoever coordinates.
      */
-    public record Result(String fid, long seq, boolean created, String error, String refused, long term) {
-        public static Result committed(String fid, long seq, boolean created) {
-            return new Result(fid, seq, created, null, null, 0);
-        }
-
-        public static Result durableOnCoordinator(String fid, long seq, long term) {
-            return new Result(fid, seq, true, null, null, term);
-        }
-
-        public static Result error(String fid, String error) {
-            return new Result(fid, 0, false, error, null, 0);
+    public record Result(String fid, String refused) {
+        public static Result done(String fid) {
+            return new Result(fid, null);
         }
 
         public static Result refused(String fid, String reason) {
-            return new Result(fid, 0, false, null, reason, 0);
+            return new Result(fid, reason);
         }
     }
 

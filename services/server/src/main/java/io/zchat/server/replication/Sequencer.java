@@ -21,7 +21,7 @@ public final class Sequencer {
 
     /**
      * What ordering decided: a new entry, an earlier seq for a retry, or a refusal: the rule the
-     * write broke ({@code problem}), which a forwarded write carries back as text.
+     * write broke ({@code problem}).
      */
     public record Decision(LogEntry entry, long existingSeq, Service service, String problem) {
         static Decision entry(LogEntry entry) {

@@ -29,10 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A coordinator ("server-1") with its log, term file and pending writes in a directory, as the
  * server loop wires it, for tests that drive it by hand on the test's thread. Its peer socket is
- * a ROUTER bound to {@code inproc://peers}, so a test can connect a follower's DEALER to it.
+ * a ROUTER bound to {@code inproc://peers}, so a test can connect a follower's DEALER to it; its
+ * client socket, a DEALER, is connected to {@link #broker}, a ROUTER standing in for the broker.
  */
 final class CoordinatorHarness implements AutoCloseable {
     static final String PEERS = "inproc://peers";
+    static final String BROKER = "inproc://broker";
 
     final ZContext context = new ZContext();
     final AtomicInteger deposed = new AtomicInteger();
@@ -46,6 +48,8 @@ final class CoordinatorHarness implements AutoCloseable {
     final Coordinator coordinator;
     /** The coordinator's peer socket: read it only to see a connecting follower's first message. */
     final ZMQ.Socket peers;
+    /** What the coordinator sends its clients arrives here, after the coordinator's connection's identity. */
+    final ZMQ.Socket broker;
 
     CoordinatorHarness(Path dir, int minAcks) throws IOException {
         ServerProperties properties = new ServerProperties(dir,
@@ -59,11 +63,15 @@ final class CoordinatorHarness implements AutoCloseable {
         ClusterView view = new ClusterView(new NodeProperties("server-1", false));
         peers = socket(SocketType.ROUTER);
         peers.bind(PEERS);
-        Outbox outbox = new Outbox(socket(SocketType.DEALER), peers, codec, clocks, new MessageLog(false),
+        broker = socket(SocketType.ROUTER);
+        broker.bind(BROKER);
+        ZMQ.Socket clients = socket(SocketType.DEALER);
+        clients.connect(BROKER);
+        Outbox outbox = new Outbox(clients, peers, codec, clocks, new MessageLog(false),
                 new RequestTimers(new SimpleMeterRegistry()), new SimpleMeterRegistry().counter("dropped"));
         Upstream upstream = new Upstream(() -> socket(SocketType.DEALER), ZMQ.Socket::close, outbox, properties,
                 view, termFile, log, replica);
-        pending = new PendingWrites(outbox, log);
+        pending = new PendingWrites(outbox);
         coordinator = new Coordinator(properties, log, state, termFile, clocks, codec, view, replica, outbox,
                 upstream, pending, FetchBudget.of(4096, 1 << 20, 1 << 20), afterFlush::add,
                 deposed::incrementAndGet);

@@ -26,8 +26,8 @@ class ForwardAnswersTest {
     @Test
     void answersGoOutAsOneMessagePerFollowerInTheOrderTheyCame() {
         ForwardAnswers answers = new ForwardAnswers();
-        answers.add(route("a"), ReplicaMessages.Result.committed("a1", 5, true));
-        answers.add(route("b"), ReplicaMessages.Result.error("b1", "no such channel"));
+        answers.add(route("a"), ReplicaMessages.Result.done("a1"));
+        answers.add(route("b"), ReplicaMessages.Result.done("b1"));
         answers.add(route("a"), ReplicaMessages.Result.refused("a2", "coordinator changed"));
         List<Sent> sent = drain(answers);
         assertThat(sent).hasSize(2);
@@ -41,8 +41,8 @@ class ForwardAnswersTest {
     @Test
     void routesThatDifferOnlyInHowTheirBytesSplitAreKeptApart() {
         ForwardAnswers answers = new ForwardAnswers();
-        answers.add(List.of("ab".getBytes(), "c".getBytes()), ReplicaMessages.Result.committed("x", 1, false));
-        answers.add(List.of("a".getBytes(), "bc".getBytes()), ReplicaMessages.Result.committed("y", 2, false));
+        answers.add(List.of("ab".getBytes(), "c".getBytes()), ReplicaMessages.Result.done("x"));
+        answers.add(List.of("a".getBytes(), "bc".getBytes()), ReplicaMessages.Result.done("y"));
         assertThat(drain(answers)).hasSize(2);
     }
 
@@ -51,7 +51,7 @@ class ForwardAnswersTest {
         ForwardAnswers answers = new ForwardAnswers();
         int count = ForwardAnswers.MAX_PER_MESSAGE * 2 + 3;
         for (int i = 0; i < count; i++) {
-            answers.add(route("a"), ReplicaMessages.Result.committed("w" + i, i + 1, true));
+            answers.add(route("a"), ReplicaMessages.Result.done("w" + i));
         }
         List<Sent> sent = drain(answers);
         assertThat(sent).extracting(s -> s.fids().size())

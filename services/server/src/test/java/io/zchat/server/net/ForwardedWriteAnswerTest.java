@@ -1,6 +1,8 @@
 package io.zchat.server.net;
 
 import io.zchat.server.replication.ReplicaMessages;
+import io.zchat.shared.wire.Frame;
+import io.zchat.shared.wire.Replies;
 import io.zchat.shared.wire.Requests;
 import io.zchat.shared.wire.Service;
 import io.zchat.shared.wire.WireFormatException;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +21,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When a coordinator answers a write a follower forwarded: where two copies make it acknowledged
- * ({@code min-acks} 2), as soon as its own copy is durable, with the entry's term (the follower's
- * copy is the second); where three are needed, only at the commit. A real follower DEALER reads
- * the answers over inproc; nothing waits on the network.
+ * The coordinator answers the client of a write a follower forwarded, through its own connection
+ * to the broker and with the client's envelope, once the write is committed; it tells the follower
+ * when it is done with the write, or refuses it (the follower sends it again). A write that may
+ * have been answered before is answered only where it makes a new entry, so that no client gets
+ * two answers to one request. A real follower DEALER and a ROUTER standing in for the broker read
+ * what is sent, over inproc; nothing waits on the network.
  */
 class ForwardedWriteAnswerTest {
     private static final long TERM = 5;
@@ -31,7 +36,7 @@ class ForwardedWriteAnswerTest {
 
     private CoordinatorHarness harness;
     private ZMQ.Socket follower;
-    private List<byte[]> route;
+    private List<byte[]> followerRoute;
 
     private void start(int minAcks) throws IOException {
         harness = new CoordinatorHarness(dir, minAcks);
@@ -42,7 +47,7 @@ class ForwardedWriteAnswerTest {
         follower.setIdentity("server-2".getBytes(StandardCharsets.UTF_8));
         follower.connect(CoordinatorHarness.PEERS);
         follower.send("hello");
-        route = List.of(harness.peers.recv());
+        followerRoute = List.of(harness.peers.recv());
         harness.peers.recv();
     }
 
@@ -51,64 +56,159 @@ class ForwardedWriteAnswerTest {
         harness.close();
     }
 
-    private void forwardLogin(String fid, String user) throws WireFormatException {
-        byte[] data = harness.codec.read(harness.codec.encode(Service.LOGIN, new Requests.Login(user, fid),
-                harness.clocks.stamp())).data();
-        harness.coordinator.takeForward(route, new ReplicaMessages.Forward("server-2", TERM,
-                List.of(new ReplicaMessages.Write(fid, Service.LOGIN.wireName(), data))));
+    private static List<byte[]> client(String identity) {
+        return List.of(identity.getBytes(StandardCharsets.UTF_8), new byte[0]);
     }
 
-    /** The follower's next answer, or null if none is waiting. */
-    private ReplicaMessages.Forwarded answer() throws WireFormatException {
+    private void forward(String fid, Object request, Service service, String client, boolean maybeAnswered)
+            throws WireFormatException {
+        byte[] data = harness.codec.read(harness.codec.encode(service, request, harness.clocks.stamp())).data();
+        harness.coordinator.takeForward(followerRoute, new ReplicaMessages.Forward("server-2", TERM,
+                List.of(new ReplicaMessages.Write(fid, service.wireName(), data, client(client), maybeAnswered))));
+    }
+
+    private void forwardLogin(String fid, String user, String client, boolean maybeAnswered) throws WireFormatException {
+        forward(fid, new Requests.Login(user, fid), Service.LOGIN, client, maybeAnswered);
+    }
+
+    /** The follower reports its log durable up to the coordinator's last entry. */
+    private void followerHoldsAll() {
+        long last = harness.log.lastSeq();
+        harness.coordinator.takeFetch(followerRoute,
+                new ReplicaMessages.Fetch("server-2", TERM, last, TERM, 1, last, false, true));
+    }
+
+    /** The follower's next results, or null if none are waiting. */
+    private ReplicaMessages.Forwarded results() throws WireFormatException {
         byte[] body = follower.recv(ZMQ.DONTWAIT);
         return body == null ? null
                 : harness.codec.body(harness.codec.read(body), ReplicaMessages.Forwarded.class);
     }
 
-    @Test
-    void withTwoCopiesEnoughAForwardedWriteIsAnsweredOnceDurableOnTheCoordinator() throws Exception {
-        start(2);
-        forwardLogin("w1", "ana");
-        long seq = harness.log.lastSeq();
+    private record ClientAnswer(String client, Frame reply) {
+    }
 
-        harness.coordinator.sendForwardAnswers();
-        assertThat(answer()).as("not answered before the coordinator's copy is durable").isNull();
+    /** The next answer the coordinator sent a client through the broker, or null if none. */
+    private ClientAnswer clientAnswer() throws WireFormatException {
+        ZMsg message = ZMsg.recvMsg(harness.broker, ZMQ.DONTWAIT);
+        if (message == null) {
+            return null;
+        }
+        message.pop(); // the coordinator's connection to the broker
+        String client = message.popString();
+        assertThat(message.pop().size()).as("the client's envelope ends with its empty delimiter").isZero();
+        return new ClientAnswer(client, harness.codec.read(message.pop().getData()));
+    }
 
-        harness.endOfGroup();
-        ReplicaMessages.Forwarded forwarded = answer();
-
-        assertThat(forwarded).isNotNull();
-        assertThat(forwarded.results()).singleElement().satisfies(result -> {
-            assertThat(result.fid()).isEqualTo("w1");
-            assertThat(result.seq()).isEqualTo(seq);
-            assertThat(result.term()).as("the term the follower's copy must have").isEqualTo(TERM);
-            assertThat(result.created()).isTrue();
-        });
-        assertThat(harness.replica.commit).as("no follower holds it yet").isLessThan(seq);
+    private boolean succeeded(ClientAnswer answer) throws WireFormatException {
+        return harness.codec.body(answer.reply(), Replies.Status.class).ok();
     }
 
     @Test
-    void withThreeCopiesNeededAForwardedWriteWaitsForTheCommit() throws Exception {
-        start(3);
-        forwardLogin("w1", "ana");
+    void aForwardedWriteIsAnsweredToItsClientByTheCoordinatorOnceCommitted() throws Exception {
+        start(2);
+        forwardLogin("w1", "ana", "client-7", false);
 
         harness.endOfGroup();
+        assertThat(clientAnswer()).as("the coordinator's copy alone is not two").isNull();
+        assertThat(results()).isNull();
 
-        assertThat(answer()).as("the coordinator's copy and the follower's are not enough").isNull();
+        followerHoldsAll();
+        harness.endOfGroup();
+
+        ClientAnswer answer = clientAnswer();
+        assertThat(answer).isNotNull();
+        assertThat(answer.client()).isEqualTo("client-7");
+        assertThat(answer.reply().service()).isEqualTo("login");
+        assertThat(succeeded(answer)).isTrue();
+        assertThat(results().results()).singleElement().satisfies(result -> {
+            assertThat(result.fid()).isEqualTo("w1");
+            assertThat(result.refused()).as("the coordinator is done with it").isNull();
+        });
+        assertThat(clientAnswer()).as("answered once").isNull();
+    }
+
+    @Test
+    void withThreeCopiesNeededOneFollowersCopyIsNotEnough() throws Exception {
+        start(3);
+        forwardLogin("w1", "ana", "client-7", false);
+
+        harness.endOfGroup();
+        followerHoldsAll();
+        harness.endOfGroup();
+
+        assertThat(clientAnswer()).isNull();
+        assertThat(results()).isNull();
         assertThat(harness.coordinator.uncommittedSeqs()).isEqualTo(1);
     }
 
     @Test
-    void aCoordinatorThatStepsDownRefusesTheWritesWaitingForItsCopy() throws Exception {
+    void aWriteThatBreaksARuleIsAnsweredAtOnceWithTheError() throws Exception {
         start(2);
-        forwardLogin("w1", "ana");
+        forwardLogin("w1", "general", "client-7", false);
+
+        harness.coordinator.sendForwardAnswers();
+
+        ClientAnswer answer = clientAnswer();
+        assertThat(answer).isNotNull();
+        assertThat(succeeded(answer)).isFalse();
+        assertThat(results().results()).singleElement().satisfies(result -> assertThat(result.refused()).isNull());
+        assertThat(harness.log.lastSeq()).as("only the term's start").isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatMayHaveBeenAnsweredIsNotAnsweredAgainButAClientsRetryIs() throws Exception {
+        start(2);
+        forwardLogin("w1", "ana", "client-7", false);
+        harness.endOfGroup();
+        followerHoldsAll();
+        harness.endOfGroup();
+        assertThat(clientAnswer()).isNotNull();
+        results();
+
+        // the follower heard nothing in time and sends it again
+        forwardLogin("w1", "ana", "client-7", true);
+        harness.endOfGroup();
+        assertThat(clientAnswer()).as("its client may have its answer already").isNull();
+        assertThat(results().results()).singleElement().satisfies(result -> assertThat(result.refused()).isNull());
+
+        // the client itself sends it again (same id): a new request, answered as before
+        forwardLogin("w1", "ana", "client-7b", false);
+        harness.endOfGroup();
+        ClientAnswer retry = clientAnswer();
+        assertThat(retry).isNotNull();
+        assertThat(retry.client()).isEqualTo("client-7b");
+        assertThat(succeeded(retry)).isTrue();
+        assertThat(harness.log.lastSeq()).as("applied once").isEqualTo(2);
+    }
+
+    @Test
+    void aWriteThatMayHaveBeenAnsweredButMakesANewEntryIsAnswered() throws Exception {
+        start(2);
+        // sent before to a coordinator that failed before ordering it: nobody answered it
+        forwardLogin("w1", "ana", "client-7", true);
+        harness.endOfGroup();
+        followerHoldsAll();
+        harness.endOfGroup();
+
+        ClientAnswer answer = clientAnswer();
+        assertThat(answer).isNotNull();
+        assertThat(succeeded(answer)).isTrue();
+    }
+
+    @Test
+    void aCoordinatorThatStepsDownRefusesTheForwardedWritesNotCommittedAndAnswersNoClient() throws Exception {
+        start(2);
+        forwardLogin("w1", "ana", "client-7", false);
+        harness.endOfGroup();
 
         harness.coordinator.stepDown();
 
-        ReplicaMessages.Forwarded forwarded = answer();
+        ReplicaMessages.Forwarded forwarded = results();
         assertThat(forwarded).isNotNull();
         assertThat(forwarded.results()).singleElement()
                 .satisfies(result -> assertThat(result.refused()).isEqualTo("coordinator changed"));
+        assertThat(clientAnswer()).isNull();
         assertThat(harness.coordinator.uncommittedSeqs()).isZero();
     }
 }
