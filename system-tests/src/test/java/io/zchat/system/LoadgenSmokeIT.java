@@ -2,17 +2,14 @@ package io.zchat.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zchat.system.support.LoadgenProcess;
 import io.zchat.system.support.LocalCluster;
-import io.zchat.system.support.NodeProcess;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +46,7 @@ class LoadgenSmokeIT {
         assertThat(json.path("kinds").path("history").path("acknowledged").asLong()).isPositive();
         assertThat(json.path("kinds").path("publish").path("timeouts").asLong()).isZero();
         assertThat(json.path("kinds").path("publish").path("errors").asLong()).isZero();
+        assertThat(json.path("duplicateReplies").asLong()).as("no request answered twice").isZero();
         // every acknowledged post reached the subscriber, the last ones too
         assertThat(json.path("deliveriesExpected").asLong())
                 .isEqualTo(json.path("kinds").path("publish").path("acknowledged").asLong());
@@ -73,21 +71,7 @@ class LoadgenSmokeIT {
         assertThat(metrics).containsPattern("chat_requests_busy_total\\{[^}]*\\} [1-9]");
     }
 
-    /** Runs the load generator's jar to its end; what it printed. */
     private static String loadgen(Path report, String... options) throws Exception {
-        Path output = cluster.workDir().resolve("logs").resolve(report.getFileName() + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-jar", NodeProcess.root().resolve("tools/loadgen/target/loadgen.jar").toString(),
-                "--loadgen.broker=" + cluster.brokerEndpoint(), "--loadgen.proxy=" + cluster.xpubEndpoint(),
-                "--loadgen.output=" + report));
-        command.addAll(List.of(options));
-        Process loadgen = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .start();
-        assertThat(loadgen.waitFor(90, TimeUnit.SECONDS)).as("loadgen ends; output in " + output).isTrue();
-        String printed = Files.readString(output);
-        System.out.println(printed);
-        assertThat(loadgen.exitValue()).as(printed).isZero();
-        return printed;
+        return LoadgenProcess.run(cluster, report, options);
     }
 }

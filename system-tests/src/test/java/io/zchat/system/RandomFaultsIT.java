@@ -1,6 +1,9 @@
 package io.zchat.system;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zchat.shared.client.ClientSettings;
+import io.zchat.system.support.LoadgenProcess;
 import io.zchat.system.support.LocalCluster;
 import io.zchat.system.support.NodeProcess;
 import io.zchat.system.support.ServerFiles;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +37,12 @@ import static org.awaitility.Awaitility.await;
  * reuse their request id), no server was ever asked to cut a committed entry, the cluster takes
  * writes again, and all files end byte-identical. {@code -Dfaults.seed=N} replays a schedule.
  * Then a server stalled for longer than the clients' timeout: the broker leaves it out (ZeroMQ
- * heartbeats), so the writes go on at their usual rate meanwhile. Last, a follower restarted
- * under load joins the broker only once it can serve.
+ * heartbeats), so the writes go on at their usual rate meanwhile. Then a follower restarted
+ * under load joins the broker only once it can serve. Last, the coordinator, which answers every
+ * write, is killed under the load generator's traffic: writes go on, and no request is answered
+ * twice (as it would be if a follower answered too; the rule for writes sent again with no word
+ * from a coordinator is pinned by {@code ForwardedWriteAnswerTest}: the moment around a kill in
+ * which it matters is too short for this test to hit it reliably).
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -173,6 +181,30 @@ class RandomFaultsIT {
         int from = load.acknowledged().size();
         Thread.sleep(over.toMillis());
         return (load.acknowledged().size() - from) * 1000.0 / over.toMillis();
+    }
+
+    @Test
+    @Order(4)
+    void noRequestIsAnsweredTwiceWhenTheCoordinatorIsKilledUnderLoad() throws Exception {
+        Path report = cluster.workDir().resolve("loadgen-coordinator-kill.json");
+        LoadgenProcess loadgen = LoadgenProcess.start(cluster, report, "--loadgen.rate=1000", "--loadgen.warmup=1s",
+                "--loadgen.duration=8s", "--loadgen.timeout=3s", "--loadgen.subscribers=0");
+        String coordinator = cluster.agreedCoordinator(NAMES);
+        // killed once the run is under way, with forwarded writes in flight
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                cluster.server(coordinator).metric("chat_requests_seconds_count", "service", "publish").orElse(0) > 1500);
+        cluster.server(coordinator).kill();
+        List<String> survivors = NAMES.stream().filter(name -> !name.equals(coordinator)).toList();
+        String next = cluster.awaitSuccessor(survivors, coordinator, Duration.ofSeconds(10));
+        loadgen.awaitEnd();
+        cluster.startServer(coordinator);
+
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        System.out.printf("coordinator %s killed under load, %s took over: %d publishes acknowledged, %d timed out%n",
+                coordinator, next, json.path("kinds").path("publish").path("acknowledged").asLong(),
+                json.path("kinds").path("publish").path("timeouts").asLong());
+        assertThat(json.path("duplicateReplies").asLong()).as("requests answered twice").isZero();
+        assertThat(json.path("kinds").path("publish").path("acknowledged").asLong()).isPositive();
     }
 
     private static double closedServerConnections() throws Exception {

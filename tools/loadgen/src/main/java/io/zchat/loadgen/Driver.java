@@ -10,6 +10,7 @@ import org.zeromq.ZMQ;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -45,6 +46,8 @@ final class Driver implements Runnable {
     private final List<Map<Long, Pending>> outstanding = new ArrayList<>();
     private long unsent;
     private long correlation;
+    /** The ids of the requests answered so far (ids count up from 1): tells a duplicate reply from a late one. */
+    private final BitSet answeredIds = new BitSet();
     /** Open loop: when the next request is due, and the connection whose turn it is. */
     private long nextDue;
     private int turn;
@@ -208,8 +211,17 @@ final class Driver implements Runnable {
         if (frames.size() != 3 || frames.get(0).length != Long.BYTES) {
             return;
         }
-        Pending pending = outstanding.get(connection).remove(ByteBuffer.wrap(frames.get(0)).getLong());
-        if (pending == null || !clock.measured(pending.dueNanos())) {
+        long id = ByteBuffer.wrap(frames.get(0)).getLong();
+        Pending pending = outstanding.get(connection).remove(id);
+        if (pending == null) {
+            // a reply after the timeout is late; one to a request answered before is a duplicate
+            if (id > 0 && id <= correlation && answeredIds.get((int) id)) {
+                recorder.duplicate();
+            }
+            return;
+        }
+        answeredIds.set((int) id);
+        if (!clock.measured(pending.dueNanos())) {
             return;
         }
         if (accepted(frames.get(2))) {

@@ -144,7 +144,7 @@ public class LoadRun implements CommandLineRunner, ExitCodeGenerator {
         double seconds = clock.measuredSeconds();
         double acked = total.latency().getTotalCount();
         return new Report(setup, seconds, acked / seconds, Report.percentiles(total.latency(), 1000), kinds, unsent,
-                Report.percentiles(delivery.latency(), 1000), deliveriesExpected, lag);
+                Report.percentiles(delivery.latency(), 1000), deliveriesExpected, lag, total.duplicates());
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

@@ -13,6 +13,8 @@ public final class Recorder {
     private final Histogram all = new Histogram(MAX_MICROS, 3);
     private final Map<Kind, Histogram> byKind = new EnumMap<>(Kind.class);
     private final Map<Kind, long[]> counts = new EnumMap<>(Kind.class);
+    /** Replies to requests answered before: a system that answers a request twice breaks a REQ client. */
+    private long duplicates;
 
     public Recorder() {
         for (Kind kind : Kind.values()) {
@@ -36,8 +38,13 @@ public final class Recorder {
         counts.get(kind)[2]++;
     }
 
+    public void duplicate() {
+        duplicates++;
+    }
+
     public void add(Recorder other) {
         all.add(other.all);
+        duplicates += other.duplicates;
         for (Kind kind : Kind.values()) {
             byKind.get(kind).add(other.byKind.get(kind));
             long[] mine = counts.get(kind);
@@ -66,5 +73,10 @@ public final class Recorder {
 
     public long timeouts(Kind kind) {
         return counts.get(kind)[2];
+    }
+
+    /** Over the whole run, warm-up included. */
+    public long duplicates() {
+        return duplicates;
     }
 }

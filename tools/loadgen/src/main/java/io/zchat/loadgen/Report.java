@@ -18,10 +18,11 @@ import java.util.Map;
  * @param deliveriesExpected acknowledged publishes times subscribers: what "arrived" should reach
  *                   (a post that timed out may still be stored and delivered, so it can exceed this)
  * @param lag        replication lag over the window (the worst follower's) and read after it
+ * @param duplicateReplies replies to requests already answered, over the whole run (should be 0)
  */
 public record Report(Map<String, Object> setup, double seconds, double perSecond, Map<String, Double> latencyMs,
                      Map<String, Map<String, Object>> kinds, long unsent, Map<String, Double> deliveryMs,
-                     long deliveriesExpected, LagReport lag) {
+                     long deliveriesExpected, LagReport lag, long duplicateReplies) {
 
     /**
      * Count, p50, p90, p99, p99.9 and max of a histogram, each value divided by {@code perUnit}
@@ -58,6 +59,9 @@ public record Report(Map<String, Object> setup, double seconds, double perSecond
                 columns(latencyMs)));
         if (unsent > 0) {
             out.append("unsent (backlog full): ").append(unsent).append('\n');
+        }
+        if (duplicateReplies > 0) {
+            out.append("DUPLICATE replies (requests answered twice): ").append(duplicateReplies).append('\n');
         }
         out.append(String.format("delivery publish -> subscriber: %s (%.0f received, %d expected)%n",
                 columns(deliveryMs), deliveryMs.getOrDefault("count", 0.0), deliveriesExpected));

@@ -78,6 +78,13 @@ class ForwardedWriteAnswerTest {
                 new ReplicaMessages.Fetch("server-2", TERM, last, TERM, 1, last, false, true));
     }
 
+    /** The coordinator's copy, then the follower's: two copies, enough for {@code min-acks} 2. */
+    private void bothCopiesDurable() throws IOException {
+        harness.endOfGroup();
+        followerHoldsAll();
+        harness.endOfGroup();
+    }
+
     /** The follower's next results, or null if none are waiting. */
     private ReplicaMessages.Forwarded results() throws WireFormatException {
         byte[] body = follower.recv(ZMQ.DONTWAIT);
@@ -133,9 +140,7 @@ class ForwardedWriteAnswerTest {
         start(3);
         forwardLogin("w1", "ana", "client-7", false);
 
-        harness.endOfGroup();
-        followerHoldsAll();
-        harness.endOfGroup();
+        bothCopiesDurable();
 
         assertThat(clientAnswer()).isNull();
         assertThat(results()).isNull();
@@ -160,9 +165,7 @@ class ForwardedWriteAnswerTest {
     void aWriteThatMayHaveBeenAnsweredIsNotAnsweredAgainButAClientsRetryIs() throws Exception {
         start(2);
         forwardLogin("w1", "ana", "client-7", false);
-        harness.endOfGroup();
-        followerHoldsAll();
-        harness.endOfGroup();
+        bothCopiesDurable();
         assertThat(clientAnswer()).isNotNull();
         results();
 
@@ -187,9 +190,7 @@ class ForwardedWriteAnswerTest {
         start(2);
         // sent before to a coordinator that failed before ordering it: nobody answered it
         forwardLogin("w1", "ana", "client-7", true);
-        harness.endOfGroup();
-        followerHoldsAll();
-        harness.endOfGroup();
+        bothCopiesDurable();
 
         ClientAnswer answer = clientAnswer();
         assertThat(answer).isNotNull();
