@@ -127,13 +127,20 @@ class CurveLoopTest {
         return request(echo, settings, REFUSED_FOR_MS);
     }
 
-    /** One request on a fresh REQ socket; the answer, or null when none came in time. */
+    /**
+     * One request on a fresh REQ socket; the answer, or null when none came in time. The send is
+     * bounded too: once a refused handshake has dropped the connection, a REQ has nothing to queue
+     * on, and an unbounded send would wait for ever.
+     */
     private String request(EchoLoop echo, ZmqSettings settings, int waitMs) {
         ZMQ.Socket req = settings.configure(clients.createSocket(SocketType.REQ));
+        req.setSendTimeOut(waitMs);
         try (ZMQ.Poller poller = clients.createPoller(1)) {
             req.connect(echo.endpoint);
             poller.register(req, ZMQ.Poller.POLLIN);
-            req.send("ping");
+            if (!req.send("ping")) {
+                return null;
+            }
             if (poller.poll(waitMs) > 0 && poller.pollin(0)) {
                 return new String(req.recv(), StandardCharsets.UTF_8);
             }
