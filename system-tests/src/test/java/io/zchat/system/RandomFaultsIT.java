@@ -191,8 +191,9 @@ class RandomFaultsIT {
                 "--loadgen.duration=8s", "--loadgen.timeout=3s", "--loadgen.subscribers=0");
         String coordinator = cluster.agreedCoordinator(NAMES);
         // killed once the run is under way, with forwarded writes in flight
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                cluster.server(coordinator).metric("chat_requests_seconds_count", "service", "publish").orElse(0) > 1500);
+        NodeProcess leader = cluster.server(coordinator);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> leader.metric("chat_requests_seconds_count", "service", "publish").orElse(0) > 1500);
         cluster.server(coordinator).kill();
         List<String> survivors = NAMES.stream().filter(name -> !name.equals(coordinator)).toList();
         String next = cluster.awaitSuccessor(survivors, coordinator, Duration.ofSeconds(10));

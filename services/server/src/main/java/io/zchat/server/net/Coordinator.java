@@ -197,7 +197,8 @@ final class Coordinator {
     private boolean order(PendingWrite write) {
         Sequencer.Decision decision = order(write.write, write.body, write.id);
         if (write.maybeAnswered && decision.entry() == null) {
-            LOG.debug("write {} may have been answered by an earlier coordinator: left to its client's retry", write.id);
+            LOG.debug("write {} may have been answered by an earlier coordinator: left to its client's retry",
+                    write.id);
             return false;
         }
         if (decision.refusal() != null) {

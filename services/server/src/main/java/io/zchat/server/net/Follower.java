@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * The follower's side of the replication, on the server loop's thread: it follows a coordinator,
  * forwards this server's clients' writes to it in batches, with their clients' envelopes (the
  * coordinator answers those clients), keeps each until the coordinator is done with it (sending it
- * again when the result is overdue or it was refused), and appends the entries it fetches (cutting a divergent
- * tail first). A coordinator-to-be that recovers from a peer takes that peer's entries here too.
+ * again when the result is overdue or it was refused), and appends the entries it fetches (cutting
+ * a divergent tail first). A coordinator-to-be that recovers from a peer takes that peer's entries
+ * here too.
  */
 final class Follower {
     private static final Logger LOG = LoggerFactory.getLogger(Follower.class);

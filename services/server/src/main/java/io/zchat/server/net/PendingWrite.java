@@ -27,7 +27,8 @@ final class PendingWrite {
     boolean inFlight;
     /**
      * Sent again while in flight (the coordinator was silent or changed): one may have answered it,
-     * so it is answered only where it makes a new entry (see {@link io.zchat.server.replication.ReplicaMessages.Write}).
+     * so it is answered only where it makes a new entry (see
+     * {@link io.zchat.server.replication.ReplicaMessages.Write}).
      */
     boolean maybeAnswered;
     long seq;

@@ -24,7 +24,7 @@ final class PendingWrites {
         this.outbox = outbox;
     }
 
-    /** Keeps a write until the coordinator is done with it (it goes to the coordinator with the group, or again later). */
+    /** Keeps a write until the coordinator is done with it (it goes with the group, or again later). */
     void forward(PendingWrite write) {
         forwards.put(write.id, write);
     }

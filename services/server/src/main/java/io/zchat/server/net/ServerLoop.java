@@ -410,7 +410,7 @@ public class ServerLoop extends ZmqLoop {
                         + log.lastSeq() + ", durable " + log.durableSeq() + ")");
     }
 
-    /** This server's clients' writes not answered yet: forwarded (until the coordinator is done with them) or ordered here. */
+    /** This server's clients' writes not answered yet: forwarded (until the coordinator is done) or ordered here. */
     private int countWaitingWrites() {
         return pending.count() + coordinator.waitingClientWrites();
     }

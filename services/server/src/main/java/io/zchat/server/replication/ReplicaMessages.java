@@ -13,7 +13,7 @@ public final class ReplicaMessages {
      * last term having begun at {@code lastTermStart}; {@code durable} acks. With {@code recovery}, a coordinator-to-be reads from a follower's log instead.
      */
     public static final String FETCH = "fetch";
-    /** Follower → coordinator: client writes to order, each answered to its client by the coordinator once committed. */
+    /** Follower → coordinator: client writes to order, each answered to its client by the coordinator. */
     public static final String FORWARD = "forward";
     /** Coordinator → its candidates' peers: how far each log goes (used before ordering new writes). */
     public static final String STATUS = "replica_status";

@@ -67,7 +67,8 @@ class ForwardedWriteAnswerTest {
                 List.of(new ReplicaMessages.Write(fid, service.wireName(), data, client(client), maybeAnswered))));
     }
 
-    private void forwardLogin(String fid, String user, String client, boolean maybeAnswered) throws WireFormatException {
+    private void forwardLogin(String fid, String user, String client, boolean maybeAnswered)
+            throws WireFormatException {
         forward(fid, new Requests.Login(user, fid), Service.LOGIN, client, maybeAnswered);
     }
 
