@@ -196,19 +196,26 @@ final class Coordinator {
      */
     private boolean order(PendingWrite write) {
         Sequencer.Decision decision = order(write.write, write.body, write.id);
+        if (decision.refusal() != null) {
+            answerAtOnce(write, decision.refusal());
+            return false;
+        }
         if (write.maybeAnswered && decision.entry() == null) {
             LOG.debug("write {} may have been answered by an earlier coordinator: left to its client's retry",
                     write.id);
-            return false;
-        }
-        if (decision.refusal() != null) {
-            outbox.answerClient(write.route, write.service, decision.refusal(), write.receivedNanos);
             return false;
         }
         write.reply = WriteErrors.success(write.write);
         write.seq = decision.entry() != null ? decision.entry().seq() : decision.existingSeq();
         write.publish = decision.entry();
         return true;
+    }
+
+    /** Answers a write that breaks a rule, unless it may have been answered before (its client's retry is then). */
+    private void answerAtOnce(PendingWrite write, Object reply) {
+        if (!write.maybeAnswered) {
+            outbox.answerClient(write.route, write.service, reply, write.receivedNanos);
+        }
     }
 
     private void awaitCommit(long seq, Object waiting) {
@@ -281,17 +288,14 @@ final class Coordinator {
                 problem = e.getMessage();
             }
         }
-        if (problem != null) {
-            if (!forwarded.maybeAnswered()) {
-                outbox.answerClient(client, forwarded.service(), service == null
-                        ? Replies.Status.error(problem) : WriteErrors.reply(service, problem), received);
-            }
-            forwardAnswers.add(peer, ReplicaMessages.Result.done(forwarded.fid()));
-            return;
-        }
         PendingWrite write = new PendingWrite(client, forwarded.service(), service, body, forwarded.request(),
                 forwarded.fid(), received);
         write.maybeAnswered = forwarded.maybeAnswered();
+        if (problem != null) {
+            answerAtOnce(write, service == null ? Replies.Status.error(problem) : WriteErrors.reply(service, problem));
+            forwardAnswers.add(peer, ReplicaMessages.Result.done(forwarded.fid()));
+            return;
+        }
         if (order(write)) {
             awaitCommit(write.seq, new RemoteWrite(peer, write));
         } else {
