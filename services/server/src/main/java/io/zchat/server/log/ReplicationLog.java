@@ -247,6 +247,15 @@ public final class ReplicationLog implements Closeable {
         recentEntries.forgetUpTo(seq);
     }
 
+    /**
+     * The lines up to {@code seq} are no longer needed in memory (no follower still fetches them,
+     * the files have them): let go now, they live too short to be copied by young collections, and
+     * a later read takes them from the file.
+     */
+    public void forgetLinesUpTo(long seq) {
+        recent.forgetUpTo(seq);
+    }
+
     /** The entry at {@code seq}, or null when the log does not hold it durably. */
     public LogEntry entry(long seq) {
         List<LogEntry> one = seq <= 0 ? List.of() : entries(seq - 1, seq);

@@ -170,6 +170,18 @@ final class Coordinator {
         advanceCommit(tracker.durable(view.self(), log.durableSeq()));
     }
 
+    /**
+     * Up to which seq no follower can still need a line from this server's memory: all of them
+     * once this server no longer leads (a follower serves nobody), else what every live peer and
+     * every follower counted in this term holds durably.
+     */
+    long heldByEveryFollower() {
+        if (replica.role != Role.LEADER) {
+            return replica.role == Role.FOLLOWER ? Long.MAX_VALUE : 0;
+        }
+        return tracker == null ? 0 : tracker.heldByAll(view.peers().stream().map(Replies.ServerInfo::name).toList());
+    }
+
     /** No more forwards are taken: followers send them again, to whoever coordinates next. */
     void stopTakingForwards() {
         draining = true;

@@ -81,6 +81,7 @@ final class LocalStorage {
             }
             views.commit();
             log.forgetEntriesUpTo(views.appliedSeq());
+            log.forgetLinesUpTo(Math.min(views.appliedSeq(), coordinator.heldByEveryFollower()));
             if (replica.viewProblem != null) {
                 LOG.info("the files can be written again");
                 replica.viewProblem = null;

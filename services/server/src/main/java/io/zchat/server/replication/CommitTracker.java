@@ -1,5 +1,6 @@
 package io.zchat.server.replication;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,6 +42,24 @@ public final class CommitTracker {
 
     public Map<String, Long> positions() {
         return Map.copyOf(durable);
+    }
+
+    /**
+     * The highest seq that every server of {@code servers} and every server counted so far holds
+     * durably (a dead one's last position counts too: it may come back for the rest); 0 while one
+     * of {@code servers} has not reported.
+     */
+    public long heldByAll(Collection<String> servers) {
+        for (String server : servers) {
+            if (!durable.containsKey(server)) {
+                return 0;
+            }
+        }
+        long least = Long.MAX_VALUE;
+        for (long seq : durable.values()) {
+            least = Math.min(least, seq);
+        }
+        return durable.isEmpty() ? 0 : least;
     }
 
     private long kthHighest() {

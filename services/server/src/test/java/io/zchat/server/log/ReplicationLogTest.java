@@ -341,6 +341,28 @@ class ReplicationLogTest {
     }
 
     @Test
+    void forgottenLinesAreReadBackFromTheFileAndNewerOnesStayInMemory() throws IOException {
+        ReplicationLog log = open();
+        List<byte[]> all = append(log, 1, 10, 1);
+        log.flush();
+        log.forgetLinesUpTo(6);
+        assertThat(log.linesInMemory(0, 10)).as("memory no longer reaches back to seq 1").isEmpty();
+        assertThat(text(log.linesInMemory(6, 4))).containsExactlyElementsOf(expected(all, 6, 4, Integer.MAX_VALUE));
+        assertThat(text(log.read(0, 100, Integer.MAX_VALUE)))
+                .containsExactlyElementsOf(expected(all, 0, 100, Integer.MAX_VALUE));
+        all.addAll(append(log, 11, 12, 1));
+        assertThat(text(log.readAppended(6, 100, Integer.MAX_VALUE))).as("from memory, not yet durable ones too")
+                .containsExactlyElementsOf(expected(all, 6, 100, Integer.MAX_VALUE));
+        assertThat(text(log.readAppended(3, 100, Integer.MAX_VALUE))).as("from the file: durable lines only")
+                .containsExactlyElementsOf(expected(all, 3, 7, Integer.MAX_VALUE));
+        assertThat(log.idAt(2)).isEqualTo(entry(2, 1).id());
+        log.forgetLinesUpTo(100);
+        log.flush();
+        assertThat(text(log.read(10, 100, Integer.MAX_VALUE))).as("beyond the newest: every line is let go")
+                .containsExactlyElementsOf(expected(all, 10, 100, Integer.MAX_VALUE));
+    }
+
+    @Test
     void readAppendedAlsoGivesLinesNotYetDurableWhileTheyAreInMemory() throws IOException {
         ReplicationLog log = open();
         List<byte[]> all = append(log, 1, 20, 1);

@@ -2,6 +2,7 @@ package io.zchat.server.replication;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +20,21 @@ class CommitTrackerTest {
         assertThat(tracker.durable("s3", 15)).isEqualTo(12);
         assertThat(tracker.commit()).isEqualTo(12);
         assertThat(tracker.positions()).isEqualTo(Map.of("s1", 12L, "s2", 9L, "s3", 15L));
+    }
+
+    @Test
+    void heldByAllIsTheLowestPositionOnceEveryGivenServerHasReported() {
+        CommitTracker tracker = new CommitTracker(2, 0, 1);
+        assertThat(tracker.heldByAll(List.of("s2", "s3"))).as("nobody has reported").isZero();
+        tracker.durable("s1", 10);
+        tracker.durable("s2", 7);
+        assertThat(tracker.heldByAll(List.of("s2", "s3"))).as("s3 has not reported").isZero();
+        tracker.durable("s3", 8);
+        assertThat(tracker.heldByAll(List.of("s2", "s3"))).isEqualTo(7);
+        tracker.durable("s2", 12);
+        assertThat(tracker.heldByAll(List.of("s2", "s3"))).isEqualTo(8);
+        assertThat(tracker.heldByAll(List.of("s2"))).as("s3 gone from the live peers still counts: it may come back")
+                .isEqualTo(8);
     }
 
     @Test
