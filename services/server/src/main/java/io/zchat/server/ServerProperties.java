@@ -40,11 +40,17 @@ public record ServerProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
      * @param fetchEntries  most entries in one fetch answer
      * @param fetchBytes    most bytes of entries in one fetch answer
      * @param retryAfter    a fetch or forward without an answer is sent again after this
-     * @param memoryEntries latest log lines kept in memory for followers (older ones are read from disk)
+     * @param memoryEntries most log lines kept in memory for followers that have not fetched them yet (older
+     *                      ones are read from disk)
      */
     public record Replication(@DefaultValue("2") int minAcks, @DefaultValue("1s") Duration fetchWait,
                               @DefaultValue("4096") int fetchEntries, @DefaultValue("1MB") DataSize fetchBytes,
                               @DefaultValue("2s") Duration retryAfter, @DefaultValue("4096") int memoryEntries) {
+        public Replication {
+            if (minAcks < 1) {
+                throw new IllegalArgumentException("chat.replication.min-acks must be at least 1, not " + minAcks);
+            }
+        }
     }
 
     /**

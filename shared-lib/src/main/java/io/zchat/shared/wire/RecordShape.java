@@ -41,7 +41,11 @@ final class RecordShape {
     private enum Kind { STRING, LONG, INT, BOOLEAN, BYTES, INSTANT, LIST, RECORD }
 
     /** One component: its name, how its values are written and read, and for lists and records their element shape. */
-    private record Field(String name, Kind kind, boolean primitive, Method accessor, Kind element, RecordShape shape) {
+    private record Field(String name, Kind kind, boolean primitive, Method accessor, Kind element, RecordShape shape,
+                         PackedText key) {
+        Field(String name, Kind kind, boolean primitive, Method accessor, Kind element, RecordShape shape) {
+            this(name, kind, primitive, accessor, element, shape, PackedText.of(name));
+        }
     }
 
     private final Field[] fields;
@@ -175,7 +179,7 @@ final class RecordShape {
     void writeEntries(MessagePacker out, Object[] values) throws IOException {
         for (int i = 0; i < fields.length; i++) {
             if (values[i] != null) {
-                out.packString(fields[i].name);
+                fields[i].key.packInto(out);
                 write(out, fields[i].kind, fields[i].shape, values[i], fields[i].element);
             }
         }

@@ -1,5 +1,8 @@
 package io.zchat.shared.wire;
 
+import org.msgpack.core.MessagePacker;
+
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,7 +22,7 @@ public final class Timestamps {
     private static final DateTimeFormatter ISO_SECONDS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
     /** {@code 2026-11-27T12:00:00.123Z} */
-    private static final int SENT_LENGTH = 24;
+    static final int SENT_LENGTH = 24;
     private static final int SECOND_TEXT_LENGTH = 19;
 
     /** One second's text; replaced whole, so readers on any thread see a consistent pair. */
@@ -49,6 +52,35 @@ public final class Timestamps {
         out.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
                 .append((char) ('0' + millis % 10));
         return out.append('Z').toString();
+    }
+
+    /**
+     * Packs {@link #format}'s text as a MessagePack string without building it as a string first
+     * (every frame carries a timestamp); {@code scratch} holds at least {@link #SENT_LENGTH} bytes.
+     */
+    static void pack(Instant instant, MessagePacker out, byte[] scratch) throws IOException {
+        long second = instant.getEpochSecond();
+        Second cached = formatted;
+        if (cached.epochSecond() != second) {
+            if (second < 0 || second > 253_402_300_799L) {
+                out.packString(ISO_MILLIS.format(instant));
+                return;
+            }
+            cached = new Second(second, ISO_SECONDS.format(instant));
+            formatted = cached;
+        }
+        String text = cached.text();
+        for (int i = 0; i < SECOND_TEXT_LENGTH; i++) {
+            scratch[i] = (byte) text.charAt(i);
+        }
+        int millis = instant.getNano() / 1_000_000;
+        scratch[SECOND_TEXT_LENGTH] = '.';
+        scratch[SECOND_TEXT_LENGTH + 1] = (byte) ('0' + millis / 100);
+        scratch[SECOND_TEXT_LENGTH + 2] = (byte) ('0' + millis / 10 % 10);
+        scratch[SECOND_TEXT_LENGTH + 3] = (byte) ('0' + millis % 10);
+        scratch[SECOND_TEXT_LENGTH + 4] = 'Z';
+        out.packRawStringHeader(SENT_LENGTH);
+        out.writePayload(scratch, 0, SENT_LENGTH);
     }
 
     public static Instant fromNumber(double value) {

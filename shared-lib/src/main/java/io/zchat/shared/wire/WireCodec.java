@@ -252,6 +252,11 @@ public final class WireCodec {
      */
     private static final class FrameBuffer {
         private static final int KEEP_AT_MOST = 64 * 1024;
+        private static final PackedText SERVICE_KEY = PackedText.of(SERVICE);
+        private static final PackedText DATA_KEY = PackedText.of(DATA);
+        private static final PackedText TIMESTAMP_KEY = PackedText.of(TIMESTAMP);
+        private static final PackedText CLOCK_KEY = PackedText.of(CLOCK);
+        private final byte[] timestamp = new byte[Timestamps.SENT_LENGTH];
         private ByteArrayOutputStream bytes;
         private MessagePacker packer;
 
@@ -270,11 +275,15 @@ public final class WireCodec {
             bytes.reset();
             try {
                 packer.packMapHeader(2);
-                packer.packString(SERVICE).packString(service);
-                packer.packString(DATA).packMapHeader(entries + 2);
+                SERVICE_KEY.packInto(packer);
+                packer.packString(service);
+                DATA_KEY.packInto(packer);
+                packer.packMapHeader(entries + 2);
                 data.write(packer);
-                packer.packString(TIMESTAMP).packString(Timestamps.format(stamp.timestamp()));
-                packer.packString(CLOCK).packLong(stamp.clock());
+                TIMESTAMP_KEY.packInto(packer);
+                Timestamps.pack(stamp.timestamp(), packer, timestamp);
+                CLOCK_KEY.packInto(packer);
+                packer.packLong(stamp.clock());
                 packer.flush();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot encode " + service, e);

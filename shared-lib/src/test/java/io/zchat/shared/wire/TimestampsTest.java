@@ -1,11 +1,16 @@
 package io.zchat.shared.wire;
 
 import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +29,25 @@ class TimestampsTest {
                     : random.nextLong(0, 253_402_300_799_999L);
             Instant at = Instant.ofEpochMilli(millis);
             assertThat(Timestamps.format(at)).isEqualTo(REFERENCE.format(at));
+        }
+    }
+
+    @Test
+    void packsTheSameStringThatFormatGives() throws IOException {
+        SplittableRandom random = new SplittableRandom(3);
+        byte[] scratch = new byte[Timestamps.SENT_LENGTH];
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999Z"),
+                Instant.parse("+10000-01-01T00:00:00.001Z"), Instant.parse("2026-11-27T12:00:00.123999Z")));
+        for (int i = 0; i < 2_000; i++) {
+            instants.add(Instant.ofEpochMilli(i % 2 == 0 ? 1_795_000_000_000L + random.nextInt(5_000)
+                    : random.nextLong(0, 253_402_300_799_999L)));
+        }
+        for (Instant at : instants) {
+            MessageBufferPacker packed = MessagePack.newDefaultBufferPacker();
+            Timestamps.pack(at, packed, scratch);
+            MessageBufferPacker expected = MessagePack.newDefaultBufferPacker();
+            expected.packString(Timestamps.format(at));
+            assertThat(packed.toByteArray()).as("%s", at).isEqualTo(expected.toByteArray());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.zchat.server.replication;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +19,13 @@ public final class CommitTracker {
     private final long firstOwnSeq;
     private final Map<String, Long> durable = new HashMap<>();
     private long commit;
+    /** The highest positions, highest first: scratch space of {@link #kthHighest}. */
+    private final long[] top;
 
     /** @param firstOwnSeq the seq of the coordinator's first entry in its term */
     public CommitTracker(int minAcks, long startCommit, long firstOwnSeq) {
         this.minAcks = minAcks;
+        this.top = new long[minAcks];
         this.commit = startCommit;
         this.firstOwnSeq = firstOwnSeq;
     }
@@ -62,11 +66,22 @@ public final class CommitTracker {
         return durable.isEmpty() ? 0 : least;
     }
 
+    /** The minAcks-th highest position: called for every fetch, so without a stream or a sort. */
     private long kthHighest() {
         if (durable.size() < minAcks) {
             return commit;
         }
-        return durable.values().stream().sorted((a, b) -> Long.compare(b, a)).skip(minAcks - 1L).findFirst()
-                .orElse(commit);
+        Arrays.fill(top, Long.MIN_VALUE);
+        for (long seq : durable.values()) {
+            // insertion into the minAcks highest seen so far, highest first
+            for (int i = 0; i < minAcks; i++) {
+                if (seq > top[i]) {
+                    System.arraycopy(top, i, top, i + 1, minAcks - i - 1);
+                    top[i] = seq;
+                    break;
+                }
+            }
+        }
+        return top[minAcks - 1];
     }
 }

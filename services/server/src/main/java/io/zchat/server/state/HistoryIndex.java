@@ -2,50 +2,47 @@ package io.zchat.server.state;
 
 import io.zchat.server.store.StoredEntry;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToLongFunction;
 
 /**
  * The latest entries of each channel and of each user's direct messages (sent and received),
  * kept in memory up to a bound per topic; older ones stay on disk.
  * <p>
- * Each entry is kept compact ({@link Kept}): a busy server holds thousands of them for about a
- * second, long enough to be copied by several young collections, whose pause grows with the
- * number of objects they copy. Names are shared, the text is one UTF-8 array, and the request id
- * (which a history reply does not carry) is not kept: two objects an entry instead of about ten.
+ * A busy server holds thousands of entries for about a second, long enough to be copied by
+ * several young collections, whose pause grows with what they copy: so each topic keeps its
+ * entries in columns ({@link TopicHistory}), no object per entry. Names are shared, and the
+ * request id (which a history reply does not carry) is not kept.
  */
 public final class HistoryIndex {
     private final int perTopic;
-    private final Map<String, Deque<Kept>> channels = new HashMap<>();
-    private final Map<String, Deque<Kept>> users = new HashMap<>();
+    private final Map<String, TopicHistory> channels = new HashMap<>();
+    private final Map<String, TopicHistory> users = new HashMap<>();
     /** One instance of each user and channel name: as many as there are names, not entries. */
     private final Map<String, String> names = new HashMap<>();
-    /** Per topic, the highest clock among entries pushed out of memory. */
-    private final Map<String, Long> channelDropped = new HashMap<>();
-    private final Map<String, Long> userDropped = new HashMap<>();
 
     public HistoryIndex(int perTopic) {
         this.perTopic = perTopic;
     }
 
     public void add(StoredEntry entry) {
-        Kept kept = new Kept(entry.seq(), entry.clock(), entry.timestamp().getEpochSecond(),
-                entry.timestamp().getNano(), name(entry.user()), name(entry.channel()), name(entry.src()),
-                name(entry.dst()), entry.message().getBytes(StandardCharsets.UTF_8));
+        String user = name(entry.user());
+        String channel = name(entry.channel());
+        String src = name(entry.src());
+        String dst = name(entry.dst());
         if (entry.isPost()) {
-            push(channels, channelDropped, kept.channel(), kept);
+            topic(channels, channel).add(entry.seq(), entry.clock(), entry.timestamp(), user, channel, src, dst,
+                    entry.message());
         } else {
-            push(users, userDropped, kept.src(), kept);
-            if (!kept.dst().equals(kept.src())) {
-                push(users, userDropped, kept.dst(), kept);
+            topic(users, src).add(entry.seq(), entry.clock(), entry.timestamp(), user, channel, src, dst,
+                    entry.message());
+            if (!dst.equals(src)) {
+                topic(users, dst).add(entry.seq(), entry.clock(), entry.timestamp(), user, channel, src, dst,
+                        entry.message());
             }
         }
     }
@@ -57,27 +54,34 @@ public final class HistoryIndex {
      * have no request id.
      */
     public Optional<List<StoredEntry>> query(boolean channel, String topic, int limit, Long since) {
-        Deque<Kept> entries = (channel ? channels : users).getOrDefault(topic, new ArrayDeque<>());
-        Long dropped = (channel ? channelDropped : userDropped).get(topic);
-        if (dropped != null && (since == null ? entries.size() < limit : since < dropped)) {
+        TopicHistory entries = (channel ? channels : users).get(topic);
+        if (entries == null) {
+            return Optional.of(List.of());
+        }
+        if (entries.droppedAny() && (since == null ? entries.size() < limit : since < entries.droppedClock())) {
             return Optional.empty();
         }
-        List<Kept> selected = select(entries, Kept::clock, limit, since);
-        List<StoredEntry> out = new ArrayList<>(selected.size());
-        selected.forEach(k -> out.add(k.entry()));
+        List<StoredEntry> out = new ArrayList<>(Math.min(limit, entries.size()));
+        if (since == null) {
+            for (int i = Math.max(0, entries.size() - limit); i < entries.size(); i++) {
+                out.add(entries.entry(i));
+            }
+        } else {
+            for (int i = 0; i < entries.size() && out.size() < limit; i++) {
+                if (entries.clock(i) > since) {
+                    out.add(entries.entry(i));
+                }
+            }
+        }
         return Optional.of(out);
     }
 
     /** The same selection as {@link #query} over any oldest-first sequence. */
     public static List<StoredEntry> select(Iterable<StoredEntry> oldestFirst, int limit, Long since) {
-        return select(oldestFirst, StoredEntry::clock, limit, since);
-    }
-
-    private static <T> List<T> select(Iterable<T> oldestFirst, ToLongFunction<T> clock, int limit, Long since) {
         if (since != null) {
-            List<T> out = new ArrayList<>(Math.min(limit, 64));
-            for (T e : oldestFirst) {
-                if (clock.applyAsLong(e) > since) {
+            List<StoredEntry> out = new ArrayList<>(Math.min(limit, 64));
+            for (StoredEntry e : oldestFirst) {
+                if (e.clock() > since) {
                     out.add(e);
                     if (out.size() == limit) {
                         break;
@@ -86,8 +90,8 @@ public final class HistoryIndex {
             }
             return out;
         }
-        ArrayDeque<T> last = new ArrayDeque<>(Math.min(limit, 64));
-        for (T e : oldestFirst) {
+        ArrayDeque<StoredEntry> last = new ArrayDeque<>(Math.min(limit, 64));
+        for (StoredEntry e : oldestFirst) {
             last.addLast(e);
             if (last.size() > limit) {
                 last.removeFirst();
@@ -141,25 +145,11 @@ public final class HistoryIndex {
         return bytes;
     }
 
-    private void push(Map<String, Deque<Kept>> index, Map<String, Long> dropped, String topic, Kept entry) {
-        Deque<Kept> entries = index.computeIfAbsent(topic, t -> new ArrayDeque<>());
-        entries.addLast(entry);
-        if (entries.size() > perTopic) {
-            dropped.merge(topic, entries.removeFirst().clock(), Math::max);
-        }
+    private TopicHistory topic(Map<String, TopicHistory> index, String topic) {
+        return index.computeIfAbsent(topic, t -> new TopicHistory(perTopic));
     }
 
     private String name(String name) {
         return name == null ? null : names.computeIfAbsent(name, n -> n);
     }
-
-    /** What memory keeps of an entry (see the class comment). */
-    private record Kept(long seq, long clock, long epochSecond, int nano, String user, String channel, String src,
-                        String dst, byte[] text) {
-        StoredEntry entry() {
-            return new StoredEntry(seq, null, user, channel, src, dst, new String(text, StandardCharsets.UTF_8),
-                    Instant.ofEpochSecond(epochSecond, nano), clock);
-        }
-    }
-
 }

@@ -61,7 +61,8 @@ class LinesKeptForFollowersTest {
         harness.coordinator.takeFetch(route,
                 new ReplicaMessages.Fetch("server-2", TERM, last - 1, TERM, 1, last - 1, false, true));
         assertThat(harness.coordinator.heldByEveryFollower()).isEqualTo(last - 1);
-        harness.coordinator.takeFetch(route, new ReplicaMessages.Fetch("server-2", TERM, last, TERM, 1, last, false, true));
+        harness.coordinator.takeFetch(route,
+                new ReplicaMessages.Fetch("server-2", TERM, last, TERM, 1, last, false, true));
         assertThat(harness.coordinator.heldByEveryFollower()).isEqualTo(last);
     }
 }
