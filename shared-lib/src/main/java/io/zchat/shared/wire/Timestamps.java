@@ -4,6 +4,7 @@ import org.msgpack.core.MessagePacker;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -29,7 +30,11 @@ public final class Timestamps {
     private record Second(long epochSecond, String text) {
     }
 
-    private static volatile Second formatted = new Second(Long.MIN_VALUE, "");
+    /** One second's text as it is written, in ASCII; replaced whole, like {@link Second}. */
+    private record FormattedSecond(long epochSecond, byte[] text) {
+    }
+
+    private static volatile FormattedSecond formatted = new FormattedSecond(Long.MIN_VALUE, new byte[0]);
     private static volatile Second parsed = new Second(Long.MIN_VALUE, "");
     /** Numbers below this are epoch seconds, at or above it epoch milliseconds. */
     private static final double SECONDS_LIMIT = 1e11;
@@ -38,20 +43,8 @@ public final class Timestamps {
     }
 
     public static String format(Instant instant) {
-        long second = instant.getEpochSecond();
-        Second cached = formatted;
-        if (cached.epochSecond() != second) {
-            if (second < 0 || second > 253_402_300_799L) {
-                return ISO_MILLIS.format(instant); // outside years 1970-9999: the general formatter
-            }
-            cached = new Second(second, ISO_SECONDS.format(instant));
-            formatted = cached;
-        }
-        int millis = instant.getNano() / 1_000_000;
-        StringBuilder out = new StringBuilder(SENT_LENGTH).append(cached.text()).append('.');
-        out.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
-                .append((char) ('0' + millis % 10));
-        return out.append('Z').toString();
+        byte[] text = new byte[SENT_LENGTH];
+        return formatInto(instant, text) ? new String(text, StandardCharsets.US_ASCII) : ISO_MILLIS.format(instant);
     }
 
     /**
@@ -59,28 +52,36 @@ public final class Timestamps {
      * (every frame carries a timestamp); {@code scratch} holds at least {@link #SENT_LENGTH} bytes.
      */
     static void pack(Instant instant, MessagePacker out, byte[] scratch) throws IOException {
+        if (formatInto(instant, scratch)) {
+            out.packRawStringHeader(SENT_LENGTH);
+            out.writePayload(scratch, 0, SENT_LENGTH);
+        } else {
+            out.packString(ISO_MILLIS.format(instant));
+        }
+    }
+
+    /**
+     * Writes {@link #format}'s text into the first {@link #SENT_LENGTH} bytes of {@code out};
+     * false, writing nothing, outside years 1970-9999 (the general formatter takes those).
+     */
+    private static boolean formatInto(Instant instant, byte[] out) {
         long second = instant.getEpochSecond();
-        Second cached = formatted;
+        FormattedSecond cached = formatted;
         if (cached.epochSecond() != second) {
             if (second < 0 || second > 253_402_300_799L) {
-                out.packString(ISO_MILLIS.format(instant));
-                return;
+                return false;
             }
-            cached = new Second(second, ISO_SECONDS.format(instant));
+            cached = new FormattedSecond(second, ISO_SECONDS.format(instant).getBytes(StandardCharsets.US_ASCII));
             formatted = cached;
         }
-        String text = cached.text();
-        for (int i = 0; i < SECOND_TEXT_LENGTH; i++) {
-            scratch[i] = (byte) text.charAt(i);
-        }
+        System.arraycopy(cached.text(), 0, out, 0, SECOND_TEXT_LENGTH);
         int millis = instant.getNano() / 1_000_000;
-        scratch[SECOND_TEXT_LENGTH] = '.';
-        scratch[SECOND_TEXT_LENGTH + 1] = (byte) ('0' + millis / 100);
-        scratch[SECOND_TEXT_LENGTH + 2] = (byte) ('0' + millis / 10 % 10);
-        scratch[SECOND_TEXT_LENGTH + 3] = (byte) ('0' + millis % 10);
-        scratch[SECOND_TEXT_LENGTH + 4] = 'Z';
-        out.packRawStringHeader(SENT_LENGTH);
-        out.writePayload(scratch, 0, SENT_LENGTH);
+        out[SECOND_TEXT_LENGTH] = '.';
+        out[SECOND_TEXT_LENGTH + 1] = (byte) ('0' + millis / 100);
+        out[SECOND_TEXT_LENGTH + 2] = (byte) ('0' + millis / 10 % 10);
+        out[SECOND_TEXT_LENGTH + 3] = (byte) ('0' + millis % 10);
+        out[SECOND_TEXT_LENGTH + 4] = 'Z';
+        return true;
     }
 
     public static Instant fromNumber(double value) {
