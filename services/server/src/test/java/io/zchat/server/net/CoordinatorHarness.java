@@ -20,6 +20,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +80,21 @@ final class CoordinatorHarness implements AutoCloseable {
 
     private String idAt(long seq) {
         return log.idAt(seq);
+    }
+
+    /** A follower's DEALER connected to the coordinator's peer socket, and the route its messages come by. */
+    record PeerFollower(ZMQ.Socket socket, List<byte[]> route) {
+    }
+
+    /** Connects a follower named {@code name}; its first message is read here, to learn its route. */
+    PeerFollower connectFollower(String name) {
+        ZMQ.Socket follower = socket(SocketType.DEALER);
+        follower.setIdentity(name.getBytes(StandardCharsets.UTF_8));
+        follower.connect(PEERS);
+        follower.send("hello");
+        List<byte[]> route = List.of(peers.recv());
+        peers.recv();
+        return new PeerFollower(follower, route);
     }
 
     ZMQ.Socket socket(SocketType type) {

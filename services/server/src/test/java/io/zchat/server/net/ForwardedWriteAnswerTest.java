@@ -9,7 +9,6 @@ import io.zchat.shared.wire.WireFormatException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -43,12 +42,9 @@ class ForwardedWriteAnswerTest {
         harness.termFile.raise(TERM);
         harness.coordinator.lead(TERM, null, 0);
         harness.endOfGroup();
-        follower = harness.socket(SocketType.DEALER);
-        follower.setIdentity("server-2".getBytes(StandardCharsets.UTF_8));
-        follower.connect(CoordinatorHarness.PEERS);
-        follower.send("hello");
-        followerRoute = List.of(harness.peers.recv());
-        harness.peers.recv();
+        CoordinatorHarness.PeerFollower connected = harness.connectFollower("server-2");
+        follower = connected.socket();
+        followerRoute = connected.route();
     }
 
     @AfterEach

@@ -6,11 +6,8 @@ import io.zchat.shared.wire.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.SocketType;
-import org.zeromq.ZMQ;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -41,12 +38,7 @@ class LinesKeptForFollowersTest {
         harness.termFile.raise(TERM);
         harness.coordinator.lead(TERM, null, 0);
         harness.endOfGroup();
-        ZMQ.Socket follower = harness.socket(SocketType.DEALER);
-        follower.setIdentity("server-2".getBytes(StandardCharsets.UTF_8));
-        follower.connect(CoordinatorHarness.PEERS);
-        follower.send("hello");
-        List<byte[]> route = List.of(harness.peers.recv());
-        harness.peers.recv();
+        List<byte[]> route = harness.connectFollower("server-2").route();
         harness.coordinator.takeFetch(route, new ReplicaMessages.Fetch("server-2", TERM, 0, 0, 0, 0, false, false));
         for (String user : List.of("ana", "bo", "cy")) {
             byte[] data = harness.codec.read(harness.codec.encode(Service.LOGIN, new Requests.Login(user, user),
